@@ -1,0 +1,52 @@
+package dev.slocket;
+
+import dev.slocket.internal.LocalLockRegistry;
+import dev.slocket.memory.MemoryLockBackend;
+import dev.slocket.spi.LockBackend;
+
+import java.time.Duration;
+
+/**
+ * Entry point: creates lock registries for each backend.
+ *
+ * <pre>{@code
+ * try (LockRegistry locks = Slocket.socket(Path.of("/run/myapp/locks"));
+ *      HeldLock lock = locks.acquire("nightly-report", Duration.ofSeconds(30))) {
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class Slocket {
+
+    private Slocket() {
+    }
+
+    /**
+     * @return a registry whose locks reach only this registry's threads; for tests and local
+     *         development
+     */
+    public static LockRegistry memory() {
+        return registry(new MemoryLockBackend());
+    }
+
+    /**
+     * Wraps any backend in the in-JVM layer (per-name queue, reentrancy, loss reporting).
+     *
+     * @param backend the backend
+     * @return a registry whose {@code acquire(name)} waits forever
+     */
+    public static LockRegistry registry(LockBackend backend) {
+        return registry(backend, null);
+    }
+
+    /**
+     * Wraps any backend in the in-JVM layer.
+     *
+     * @param backend the backend
+     * @param defaultWait the wait of {@link LockRegistry#acquire(String)}; {@code null} waits forever
+     * @return the registry
+     */
+    public static LockRegistry registry(LockBackend backend, Duration defaultWait) {
+        return new LocalLockRegistry(backend, defaultWait);
+    }
+}

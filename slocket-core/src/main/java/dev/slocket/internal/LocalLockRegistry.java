@@ -1,0 +1,325 @@
+package dev.slocket.internal;
+
+import dev.slocket.HeldLock;
+import dev.slocket.LockInfo;
+import dev.slocket.LockInterruptedException;
+import dev.slocket.LockLostException;
+import dev.slocket.LockLoss;
+import dev.slocket.LockRegistry;
+import dev.slocket.LockTimeoutException;
+import dev.slocket.SlocketException;
+import dev.slocket.spi.BackendLock;
+import dev.slocket.spi.BackendStatus;
+import dev.slocket.spi.Deadline;
+import dev.slocket.spi.LockBackend;
+import dev.slocket.spi.LockNames;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The in-JVM layer every backend sits behind: a fair per-name queue so that the backend sees
+ * at most one outstanding acquisition per name, reentrancy per thread, and loss reporting.
+ * State for a name exists only while it is held or awaited.
+ */
+public final class LocalLockRegistry implements LockRegistry {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalLockRegistry.class);
+
+    private static final AtomicInteger REGISTRY_IDS = new AtomicInteger();
+
+    private final LockBackend backend;
+
+    private final Duration defaultWait;
+
+    private final ConcurrentHashMap<String, NameEntry> entries = new ConcurrentHashMap<>();
+
+    private final List<Consumer<LockLoss>> lossListeners = new CopyOnWriteArrayList<>();
+
+    private final ExecutorService asyncExecutor;
+
+    private final Thread shutdownHook;
+
+    private volatile boolean closed;
+
+    /**
+     * @param backend the backend that arbitrates between registries and processes
+     * @param defaultWait the wait of {@link #acquire(String)}; {@code null} waits forever
+     */
+    public LocalLockRegistry(LockBackend backend, Duration defaultWait) {
+        this.backend = backend;
+        this.defaultWait = defaultWait;
+        int id = REGISTRY_IDS.incrementAndGet();
+        AtomicInteger threads = new AtomicInteger();
+        this.asyncExecutor = Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "slocket-" + id + "-async-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.shutdownHook = new Thread(this::closeAtShutdown, "slocket-" + id + "-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    @Override
+    public HeldLock acquire(String name) {
+        return acquire(name, defaultWait);
+    }
+
+    @Override
+    public HeldLock acquire(String name, Duration wait) {
+        return acquire(name, wait, Thread.currentThread());
+    }
+
+    @Override
+    public CompletableFuture<HeldLock> acquireAsync(String name, Duration wait) {
+        LockNames.validate(name);
+        ensureOpen();
+        CompletableFuture<HeldLock> result = new CompletableFuture<>();
+        Future<?> task = asyncExecutor.submit(() -> {
+            if (result.isDone()) {
+                return;
+            }
+            try {
+                HeldLock lock = acquire(name, wait, null);
+                if (!result.complete(lock)) {
+                    lock.release();
+                }
+            }
+            catch (Throwable ex) {
+                result.completeExceptionally(ex);
+            }
+        });
+        result.whenComplete((lock, ex) -> {
+            if (result.isCancelled()) {
+                task.cancel(true);
+            }
+        });
+        return result;
+    }
+
+    private HeldLock acquire(String name, Duration wait, Thread owner) {
+        LockNames.validate(name);
+        ensureOpen();
+        HeldLock nested = reenter(name, owner);
+        if (nested != null) {
+            return nested;
+        }
+        Deadline deadline = Deadline.after(wait);
+        NameEntry entry = retain(name);
+        boolean permitted = false;
+        boolean acquired = false;
+        try {
+            permitted = takePermit(entry, deadline);
+            if (!permitted) {
+                throw timeout(name, wait);
+            }
+            ensureOpen();
+            LossRelay relay = new LossRelay();
+            entry.backendWaitSince = Instant.now();
+            BackendLock backendLock;
+            try {
+                backendLock = backend.acquire(name, deadline, relay);
+            }
+            finally {
+                entry.backendWaitSince = null;
+            }
+            if (backendLock == null) {
+                throw timeout(name, wait);
+            }
+            RegistryHeldLock lock = new RegistryHeldLock(this, entry, backendLock, owner);
+            entry.holder = lock;
+            acquired = true;
+            relay.attach(lock);
+            log.debug("Acquired lock '{}' (fencing token {}, backend {})", name, backendLock.fencingToken(),
+                    backend.type());
+            return lock;
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new LockInterruptedException(name, ex);
+        }
+        finally {
+            if (!acquired) {
+                if (permitted) {
+                    entry.permit.release();
+                }
+                unretain(entry);
+            }
+        }
+    }
+
+    private HeldLock reenter(String name, Thread owner) {
+        if (owner == null) {
+            return null;
+        }
+        NameEntry entry = entries.get(name);
+        RegistryHeldLock holder = (entry != null) ? entry.holder : null;
+        if (holder == null || !holder.isOwnedBy(owner)) {
+            return null;
+        }
+        if (holder.isLost()) {
+            throw new LockLostException(holder.loss());
+        }
+        log.debug("Re-entered lock '{}' (fencing token {})", name, holder.fencingToken());
+        return holder.nest();
+    }
+
+    private static boolean takePermit(NameEntry entry, Deadline deadline) throws InterruptedException {
+        if (deadline.isInfinite()) {
+            entry.permit.acquire();
+            return true;
+        }
+        return entry.permit.tryAcquire(deadline.remainingNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private LockTimeoutException timeout(String name, Duration wait) {
+        log.debug("Timed out after {} waiting for lock '{}'", wait, name);
+        return new LockTimeoutException(name, wait);
+    }
+
+    void release(NameEntry entry, RegistryHeldLock lock, BackendLock backendLock) {
+        if (entry.holder == lock) {
+            entry.holder = null;
+        }
+        try {
+            backendLock.release();
+            log.debug("Released lock '{}' (fencing token {})", entry.name, backendLock.fencingToken());
+        }
+        catch (RuntimeException ex) {
+            log.warn("Backend failed to release lock '{}' (fencing token {})", entry.name,
+                    backendLock.fencingToken(), ex);
+        }
+        finally {
+            entry.permit.release();
+            unretain(entry);
+        }
+    }
+
+    private NameEntry retain(String name) {
+        return entries.compute(name, (key, entry) -> {
+            NameEntry result = (entry != null) ? entry : new NameEntry(key);
+            result.references++;
+            return result;
+        });
+    }
+
+    private void unretain(NameEntry entry) {
+        entries.computeIfPresent(entry.name, (key, current) -> {
+            if (current != entry) {
+                return current;
+            }
+            current.references--;
+            return (current.references == 0) ? null : current;
+        });
+    }
+
+    void lockLost(LockLoss loss) {
+        lossListeners.forEach(listener -> notifySafely(listener, loss));
+    }
+
+    static void notifySafely(Consumer<LockLoss> listener, LockLoss loss) {
+        try {
+            listener.accept(loss);
+        }
+        catch (RuntimeException ex) {
+            log.error("Lock-lost listener failed for lock '{}'", loss.name(), ex);
+        }
+    }
+
+    @Override
+    public List<LockInfo> locks() {
+        List<LockInfo> result = new ArrayList<>();
+        for (NameEntry entry : entries.values()) {
+            RegistryHeldLock holder = entry.holder;
+            Instant waitingSince = entry.backendWaitSince;
+            if (holder != null && holder.isHeld()) {
+                result.add(new LockInfo(entry.name, backend.type(), LockInfo.State.HELD, holder.acquiredAt(),
+                        OptionalLong.of(holder.fencingToken()), entry.localWaiters()));
+            }
+            else if (waitingSince != null) {
+                result.add(new LockInfo(entry.name, backend.type(), LockInfo.State.WAITING, waitingSince,
+                        OptionalLong.empty(), entry.localWaiters()));
+            }
+        }
+        return result;
+    }
+
+    /** @return how many names have in-JVM state right now; for tests of the memory bound */
+    public int trackedNames() {
+        return entries.size();
+    }
+
+    @Override
+    public void addLockLostListener(Consumer<LockLoss> listener) {
+        lossListeners.add(listener);
+    }
+
+    @Override
+    public String backendType() {
+        return backend.type();
+    }
+
+    /** @return whether the backend can take locks now, with details */
+    public BackendStatus backendStatus() {
+        return backend.status();
+    }
+
+    /** @return the backend this registry uses */
+    public LockBackend backend() {
+        return backend;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new SlocketException("Lock registry (" + backend.type() + ") is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closeQuietly()) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            }
+            catch (IllegalStateException ex) {
+                // the JVM is already shutting down; the hook runs or ran close() itself
+            }
+        }
+    }
+
+    private void closeAtShutdown() {
+        log.debug("JVM shutdown: closing the {} lock registry", backend.type());
+        closeQuietly();
+    }
+
+    private synchronized boolean closeQuietly() {
+        if (closed) {
+            return false;
+        }
+        closed = true;
+        asyncExecutor.shutdownNow();
+        for (NameEntry entry : entries.values()) {
+            RegistryHeldLock holder = entry.holder;
+            if (holder != null) {
+                holder.release();
+            }
+        }
+        backend.close();
+        return true;
+    }
+}

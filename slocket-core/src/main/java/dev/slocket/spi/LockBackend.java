@@ -1,0 +1,45 @@
+package dev.slocket.spi;
+
+import dev.slocket.LockBackendException;
+
+/**
+ * What a backend implements. The registry's in-JVM layer calls {@link #acquire} for a name
+ * from at most one thread at a time, so a backend only arbitrates between registries and
+ * processes, never between threads of one registry.
+ */
+public interface LockBackend extends AutoCloseable {
+
+    /** @return the backend type shown to users: {@code socket}, {@code file}, {@code s3}, ... */
+    String type();
+
+    /**
+     * Acquires {@code name}, waiting until {@code deadline}. An expired deadline means one
+     * attempt. Waiting must not spin.
+     *
+     * @param name a valid lock name (already checked by {@link LockNames#validate(String)})
+     * @param deadline when to give up
+     * @param lossListener to call if the lock is later found to be no longer ours
+     * @return the held lock, or {@code null} if the deadline passed first
+     * @throws InterruptedException if the thread was interrupted; nothing is then held
+     * @throws LockBackendException on a failure that retrying would not cure
+     */
+    BackendLock acquire(String name, Deadline deadline, LossListener lossListener) throws InterruptedException;
+
+    /**
+     * Best-effort query: does anyone (in any process) hold {@code name} right now?
+     *
+     * @param name a valid lock name
+     * @return whether the lock is held
+     */
+    boolean isLocked(String name);
+
+    /** @return whether the backend can take locks, with details for health checks */
+    BackendStatus status();
+
+    /**
+     * Frees the backend's resources. The registry releases its locks before it calls this.
+     * Waiters handed to this backend (e.g. clients queued on a socket) are handed over.
+     */
+    @Override
+    void close();
+}
