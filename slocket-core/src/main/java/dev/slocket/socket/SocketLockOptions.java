@@ -1,0 +1,125 @@
+package dev.slocket.socket;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Options of the Unix-socket backend ({@code ../shared/spec/socket-lock.md} SL-52).
+ *
+ * @param directory where the lock sockets live; created (mode {@code directoryPermissions}) if missing
+ * @param staleSocketPolicy what to do with a socket nobody listens on
+ * @param watchPollInterval the safety poll while waiting on a non-socket or refusing socket (10 ms..5 s)
+ * @param reconnectBackoffMin first backoff after a transient connect error (1 ms..5 s)
+ * @param reconnectBackoffMax longest backoff after transient connect errors (1 ms..5 s)
+ * @param backlog the listen backlog of an arbiter
+ * @param directoryPermissions POSIX permissions of a directory this backend creates, e.g. {@code rwx------}
+ * @param socketPermissions POSIX permissions applied to a socket right after bind, e.g. {@code rw-------}
+ * @param requirePeerSameUser grant only to, and accept grants only from, processes of the same uid (Linux)
+ */
+public record SocketLockOptions(Path directory, StaleSocketPolicy staleSocketPolicy, Duration watchPollInterval,
+        Duration reconnectBackoffMin, Duration reconnectBackoffMax, int backlog, String directoryPermissions,
+        String socketPermissions, boolean requirePeerSameUser) {
+
+    public SocketLockOptions {
+        Objects.requireNonNull(directory, "directory");
+        Objects.requireNonNull(staleSocketPolicy, "staleSocketPolicy");
+        requireBetween("watchPollInterval", watchPollInterval, Duration.ofMillis(10), Duration.ofSeconds(5));
+        requireBetween("reconnectBackoffMin", reconnectBackoffMin, Duration.ofMillis(1), Duration.ofSeconds(5));
+        requireBetween("reconnectBackoffMax", reconnectBackoffMax, reconnectBackoffMin, Duration.ofSeconds(5));
+        if (backlog < 1) {
+            throw new IllegalArgumentException("backlog must be at least 1, was " + backlog);
+        }
+        directory = directory.toAbsolutePath().normalize();
+    }
+
+    /**
+     * @param directory the lock directory
+     * @return the defaults for that directory
+     */
+    public static SocketLockOptions defaults(Path directory) {
+        return builder(directory).build();
+    }
+
+    /**
+     * @param directory the lock directory
+     * @return a builder that starts from the defaults
+     */
+    public static Builder builder(Path directory) {
+        return new Builder(directory);
+    }
+
+    private static void requireBetween(String name, Duration value, Duration min, Duration max) {
+        Objects.requireNonNull(value, name);
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", was " + value);
+        }
+    }
+
+    /** Builds {@link SocketLockOptions}; every option starts at its default. */
+    public static final class Builder {
+
+        private final Path directory;
+
+        private StaleSocketPolicy staleSocketPolicy = StaleSocketPolicy.RECLAIM;
+
+        private Duration watchPollInterval = Duration.ofMillis(250);
+
+        private Duration reconnectBackoffMin = Duration.ofMillis(5);
+
+        private Duration reconnectBackoffMax = Duration.ofMillis(250);
+
+        private int backlog = 511;
+
+        private String directoryPermissions = "rwx------";
+
+        private String socketPermissions = "rw-------";
+
+        private boolean requirePeerSameUser = true;
+
+        private Builder(Path directory) {
+            this.directory = directory;
+        }
+
+        public Builder staleSocketPolicy(StaleSocketPolicy value) {
+            this.staleSocketPolicy = value;
+            return this;
+        }
+
+        public Builder watchPollInterval(Duration value) {
+            this.watchPollInterval = value;
+            return this;
+        }
+
+        public Builder reconnectBackoff(Duration min, Duration max) {
+            this.reconnectBackoffMin = min;
+            this.reconnectBackoffMax = max;
+            return this;
+        }
+
+        public Builder backlog(int value) {
+            this.backlog = value;
+            return this;
+        }
+
+        public Builder directoryPermissions(String value) {
+            this.directoryPermissions = value;
+            return this;
+        }
+
+        public Builder socketPermissions(String value) {
+            this.socketPermissions = value;
+            return this;
+        }
+
+        public Builder requirePeerSameUser(boolean value) {
+            this.requirePeerSameUser = value;
+            return this;
+        }
+
+        public SocketLockOptions build() {
+            return new SocketLockOptions(directory, staleSocketPolicy, watchPollInterval, reconnectBackoffMin,
+                    reconnectBackoffMax, backlog, directoryPermissions, socketPermissions, requirePeerSameUser);
+        }
+    }
+}
