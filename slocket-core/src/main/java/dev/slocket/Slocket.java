@@ -2,8 +2,11 @@ package dev.slocket;
 
 import dev.slocket.internal.LocalLockRegistry;
 import dev.slocket.memory.MemoryLockBackend;
+import dev.slocket.socket.SocketLockBackend;
+import dev.slocket.socket.SocketLockOptions;
 import dev.slocket.spi.LockBackend;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -19,6 +22,24 @@ import java.time.Duration;
 public final class Slocket {
 
     private Slocket() {
+    }
+
+    /**
+     * Locks shared by the processes of one host through Unix-domain sockets in {@code directory}.
+     *
+     * @param directory the lock directory, created with mode 0700 if missing
+     * @return the registry
+     */
+    public static LockRegistry socket(Path directory) {
+        return socket(SocketLockOptions.defaults(directory));
+    }
+
+    /**
+     * @param options the socket backend's options
+     * @return a registry on the socket backend
+     */
+    public static LockRegistry socket(SocketLockOptions options) {
+        return registry(new SocketLockBackend(options));
     }
 
     /**
