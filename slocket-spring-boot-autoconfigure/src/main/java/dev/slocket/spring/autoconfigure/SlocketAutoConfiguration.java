@@ -5,14 +5,38 @@ import dev.slocket.Slocket;
 import dev.slocket.memory.MemoryLockBackend;
 import dev.slocket.socket.SocketLockBackend;
 
+import dev.slocket.annotation.Mutexed;
+import dev.slocket.spring.aop.LockNameEvaluator;
+import dev.slocket.spring.aop.MutexedInterceptor;
+import dev.slocket.spring.aop.MutexedMethodValidator;
+import dev.slocket.spring.aop.MutexedOperationSource;
+import dev.slocket.spring.aop.MutexedReturnHandler;
+import dev.slocket.spring.aop.MutexedReturnHandlers;
+import dev.slocket.spring.aop.ReactorReturnHandler;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.aop.Advisor;
+import org.springframework.aop.support.DefaultPointcutAdvisor;
+import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
 
 /**
  * Builds the application's {@link LockRegistry} from the {@code slocket.*} properties. An
@@ -25,6 +49,7 @@ import org.springframework.context.annotation.Configuration;
 @AutoConfiguration
 @ConditionalOnBooleanProperty(name = "slocket.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(SlocketProperties.class)
+@Import(MutexedProxyRegistrar.class)
 public final class SlocketAutoConfiguration {
 
     static final String BACKEND_PROPERTY = "slocket.backend";
@@ -40,6 +65,56 @@ public final class SlocketAutoConfiguration {
     LockRegistry unknownBackend(SlocketProperties properties) {
         throw new InvalidConfigurationPropertyValueException(BACKEND_PROPERTY, properties.getBackend(),
                 "Unknown lock backend; supported values: socket, memory.");
+    }
+
+    /**
+     * The {@code @Mutexed} advice. Its beans are infrastructure created before ordinary beans,
+     * so they read {@code slocket.*} through a {@link Binder} and look the registry up lazily.
+     */
+    @Configuration(proxyBeanMethods = false)
+    static class MutexedAopConfiguration {
+
+        @Bean
+        @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+        static MutexedOperationSource mutexedOperationSource(Environment environment,
+                ObjectProvider<MutexedReturnHandler> handlers) {
+            List<MutexedReturnHandler> all = new ArrayList<>(handlers.orderedStream().toList());
+            all.add(MutexedReturnHandlers.completionStage());
+            all.add(MutexedReturnHandlers.blocking());
+            return new MutexedOperationSource(environment, all);
+        }
+
+        @Bean
+        @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+        static MutexedMethodValidator mutexedMethodValidator(MutexedOperationSource mutexedOperationSource) {
+            return new MutexedMethodValidator(mutexedOperationSource);
+        }
+
+        @Bean
+        @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+        static Advisor mutexedAdvisor(MutexedOperationSource mutexedOperationSource, BeanFactory beanFactory,
+                Environment environment, ObjectProvider<LockRegistry> registry) {
+            Binder binder = Binder.get(environment);
+            Duration defaultWait = binder.bind("slocket.wait-timeout", Duration.class).orElse(null);
+            int order = binder.bind("slocket.aop.order", Integer.class).orElse(SlocketProperties.Aop.DEFAULT_ORDER);
+            MutexedInterceptor interceptor = new MutexedInterceptor(mutexedOperationSource,
+                    new LockNameEvaluator(beanFactory), registry::getObject, defaultWait);
+            DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(
+                    new AnnotationMatchingPointcut(null, Mutexed.class, true), interceptor);
+            advisor.setOrder(order);
+            return advisor;
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "reactor.core.publisher.Mono")
+    static class ReactorSupportConfiguration {
+
+        @Bean
+        @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+        static ReactorReturnHandler mutexedReactorReturnHandler() {
+            return new ReactorReturnHandler();
+        }
     }
 
     @Configuration(proxyBeanMethods = false)

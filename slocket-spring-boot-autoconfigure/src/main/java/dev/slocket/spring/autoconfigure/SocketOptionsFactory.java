@@ -2,7 +2,6 @@ package dev.slocket.spring.autoconfigure;
 
 import dev.slocket.socket.SocketLockOptions;
 
-import java.nio.file.Path;
 import java.util.Locale;
 
 import org.springframework.beans.BeanWrapper;
@@ -21,12 +20,7 @@ final class SocketOptionsFactory {
     }
 
     static SocketLockOptions create(SlocketProperties.Socket socket) {
-        Path directory = socket.getDirectory();
-        if (directory == null || directory.toString().isBlank()) {
-            throw new InvalidConfigurationPropertyValueException(PREFIX + "directory", directory,
-                    "The socket backend needs a lock directory.");
-        }
-        SocketLockOptions.Builder builder = SocketLockOptions.builder(directory)
+        SocketLockOptions.Builder builder = SocketLockOptions.builder(socket.getDirectory())
                 .staleSocketPolicy(socket.getStaleSocketPolicy())
                 .watchPollInterval(socket.getWatchPollInterval())
                 .reconnectBackoff(socket.getReconnectBackoffMin(), socket.getReconnectBackoffMax())

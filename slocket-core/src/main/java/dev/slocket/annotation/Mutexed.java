@@ -1,0 +1,71 @@
+package dev.slocket.annotation;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Runs the annotated method while holding the named lock. With the Spring Boot starter, the
+ * method must be called through its bean (a Spring proxy): calls through {@code this} are not
+ * advised.
+ *
+ * <pre>{@code
+ * @Mutexed("nightly-report")
+ * public Report buildNightlyReport() { ... }
+ *
+ * @Mutexed(value = "order-#{#order.id}", waitFor = "5s", onTimeout = Mutexed.OnTimeout.SKIP)
+ * public void ship(Order order) { ... }
+ * }</pre>
+ *
+ * <p>Methods returning {@code CompletionStage}/{@code CompletableFuture}, {@code Mono} or
+ * {@code Flux} hold the lock until the result completes, fails or is cancelled; a {@code Mono}
+ * or {@code Flux} acquires the lock per subscription. Nested calls for the same name on one
+ * thread pass through. {@link dev.slocket.LockContext#current()} gives the held lock inside the
+ * method.
+ */
+@Target(ElementType.METHOD)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface Mutexed {
+
+    /**
+     * The lock name: a literal, with {@code #{...}} expressions over the method arguments
+     * ({@code #name} with {@code -parameters}, {@code #p0}, {@code #a0}), bean references
+     * ({@code @bean}) and {@code ${...}} placeholders, e.g. {@code "report-#{#id}"}.
+     *
+     * @return the lock name template
+     */
+    String value();
+
+    /**
+     * How long to wait for the lock: a duration such as {@code "5s"}, {@code "500ms"},
+     * {@code "PT5S"} or a {@code ${...}} placeholder. Empty uses {@code slocket.wait-timeout}
+     * (unset: wait indefinitely); {@code "0"} makes one attempt.
+     *
+     * @return the wait
+     */
+    String waitFor() default "";
+
+    /**
+     * What to do when the wait elapses.
+     *
+     * @return the timeout behaviour
+     */
+    OnTimeout onTimeout() default OnTimeout.THROW;
+
+    /** What a {@link Mutexed} call does when it could not get the lock in time. */
+    enum OnTimeout {
+
+        /** Throw {@link dev.slocket.LockTimeoutException}. */
+        THROW,
+
+        /**
+         * Do not run the method; return {@code null}, {@code Optional.empty()}, an empty
+         * {@code Mono}/{@code Flux} or a future completed with {@code null}. Not allowed on
+         * methods with a primitive, non-void return type.
+         */
+        SKIP
+    }
+}

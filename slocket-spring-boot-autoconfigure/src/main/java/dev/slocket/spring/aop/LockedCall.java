@@ -1,0 +1,181 @@
+package dev.slocket.spring.aop;
+
+import dev.slocket.HeldLock;
+import dev.slocket.LockInterruptedException;
+import dev.slocket.LockRegistry;
+import dev.slocket.LockTimeoutException;
+import dev.slocket.SlocketException;
+import dev.slocket.internal.LockContextHolder;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+import org.aopalliance.intercept.MethodInvocation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.aop.ProxyMethodInvocation;
+
+/**
+ * One intercepted call of a {@code @Mutexed} method with its evaluated lock name: acquires,
+ * runs the method with {@link dev.slocket.LockContext} set, and releases, logging each step.
+ */
+public final class LockedCall {
+
+    private static final Logger log = LoggerFactory.getLogger(LockedCall.class);
+
+    private final MutexedOperation operation;
+
+    private final String name;
+
+    private final Duration wait;
+
+    private final LockRegistry registry;
+
+    private final MethodInvocation invocation;
+
+    LockedCall(MutexedOperation operation, String name, Duration wait, LockRegistry registry,
+            MethodInvocation invocation) {
+        this.operation = operation;
+        this.name = name;
+        this.wait = wait;
+        this.registry = registry;
+        this.invocation = invocation;
+    }
+
+    /** @return the evaluated lock name */
+    public String name() {
+        return name;
+    }
+
+    /** @return the declared return type of the method */
+    public Class<?> returnType() {
+        return operation.method().getReturnType();
+    }
+
+    /** @return whether a timeout skips the method instead of throwing */
+    public boolean skipOnTimeout() {
+        return operation.skipOnTimeout();
+    }
+
+    /** @return what a skipped call returns */
+    public Object skipped() {
+        return operation.handler().skippedValue(returnType());
+    }
+
+    /**
+     * Acquires a lock owned by the calling thread (reentrant for it).
+     *
+     * @return the lock, or {@code null} if the wait elapsed and the call is skipped
+     */
+    public HeldLock acquireOnThisThread() {
+        logWaiting();
+        try {
+            return acquired(wait == null ? registry.acquire(name) : registry.acquire(name, wait));
+        }
+        catch (LockTimeoutException ex) {
+            return timedOut(ex);
+        }
+    }
+
+    /**
+     * Waits on the calling thread for a lock that no thread owns, so it may be released from any
+     * thread.
+     *
+     * @return the lock, or {@code null} if the wait elapsed and the call is skipped
+     */
+    public HeldLock acquireDetached() {
+        CompletableFuture<HeldLock> future = acquireAsync();
+        try {
+            return future.get();
+        }
+        catch (InterruptedException ex) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new LockInterruptedException(name, ex);
+        }
+        catch (ExecutionException ex) {
+            if (ex.getCause() instanceof LockTimeoutException timeout) {
+                return timedOut(timeout);
+            }
+            if (ex.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new SlocketException("Acquiring lock '" + name + "' failed", ex.getCause());
+        }
+    }
+
+    /** @return a future of a lock that no thread owns; cancelling it withdraws the request */
+    public CompletableFuture<HeldLock> acquireAsync() {
+        logWaiting();
+        return registry.acquireAsync(name, wait).thenApply(this::acquired);
+    }
+
+    /**
+     * Runs the method with {@code lock} as the current lock.
+     *
+     * @param lock the held lock
+     * @return what the method returned
+     * @throws Throwable what the method threw
+     */
+    public Object proceed(HeldLock lock) throws Throwable {
+        try (LockContextHolder.Scope scope = LockContextHolder.enter(lock)) {
+            return invocation.proceed();
+        }
+    }
+
+    /**
+     * Runs the method once more (e.g. per subscription) with {@code lock} as the current lock.
+     *
+     * @param lock the held lock
+     * @return what the method returned
+     * @throws Throwable what the method threw
+     */
+    public Object proceedAgain(HeldLock lock) throws Throwable {
+        if (!(invocation instanceof ProxyMethodInvocation proxyInvocation)) {
+            throw new IllegalStateException("Cannot re-run " + operation.describeMethod()
+                    + " per subscription outside a Spring AOP proxy");
+        }
+        try (LockContextHolder.Scope scope = LockContextHolder.enter(lock)) {
+            return proxyInvocation.invocableClone().proceed();
+        }
+    }
+
+    /**
+     * Releases {@code lock}; idempotent.
+     *
+     * @param lock the held lock
+     */
+    public void release(HeldLock lock) {
+        if (lock.isHeld()) {
+            lock.release();
+            log.debug("Released lock '{}' (fencing token {}) after {} ms for {}", name, lock.fencingToken(),
+                    Duration.between(lock.acquiredAt(), Instant.now()).toMillis(), operation.describeMethod());
+        }
+    }
+
+    /** Logs that the call is skipped because the lock was not free in time. */
+    public void logSkipped() {
+        log.debug("Skipping {}: lock '{}' was not free within {}", operation.describeMethod(), name,
+                wait == null ? "the default wait" : wait);
+    }
+
+    private HeldLock timedOut(LockTimeoutException ex) {
+        if (!skipOnTimeout()) {
+            throw ex;
+        }
+        logSkipped();
+        return null;
+    }
+
+    private void logWaiting() {
+        log.debug("Waiting for lock '{}' for {}", name, operation.describeMethod());
+    }
+
+    private HeldLock acquired(HeldLock lock) {
+        log.debug("Acquired lock '{}' with fencing token {} for {}", name, lock.fencingToken(),
+                operation.describeMethod());
+        return lock;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.slocket.spring.aop;
+
+import dev.slocket.annotation.Mutexed;
+
+import java.lang.reflect.Method;
+import java.time.Duration;
+
+import org.springframework.expression.Expression;
+
+/**
+ * A validated {@link Mutexed} declaration of one method.
+ *
+ * @param method the annotated method
+ * @param template the lock name as written (after {@code ${...}} resolution)
+ * @param name the parsed lock name template
+ * @param waitFor the wait, or {@code null} for the default wait
+ * @param onTimeout what a timeout does
+ * @param handler how the method's return type holds the lock
+ */
+record MutexedOperation(Method method, String template, Expression name, Duration waitFor,
+        Mutexed.OnTimeout onTimeout, MutexedReturnHandler handler) {
+
+    boolean skipOnTimeout() {
+        return onTimeout == Mutexed.OnTimeout.SKIP;
+    }
+
+    String describeMethod() {
+        return MutexedOperationSource.describe(method);
+    }
+}
