@@ -16,6 +16,7 @@ import dev.slocket.spring.aop.ReactorReturnHandler;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.springframework.aop.Advisor;
@@ -64,7 +65,15 @@ public final class SlocketAutoConfiguration {
     @ConditionalOnMissingBean
     LockRegistry unknownBackend(SlocketProperties properties) {
         throw new InvalidConfigurationPropertyValueException(BACKEND_PROPERTY, properties.getBackend(),
-                "Unknown lock backend; supported values: socket, memory.");
+                "Unknown lock backend; supported values: " + String.join(", ", supportedBackends()) + ".");
+    }
+
+    /** @return the {@code slocket.backend} values of the nested backend configurations */
+    static List<String> supportedBackends() {
+        return Arrays.stream(SlocketAutoConfiguration.class.getDeclaredClasses())
+                .map(type -> type.getAnnotation(ConditionalOnProperty.class))
+                .filter(condition -> condition != null && Arrays.asList(condition.name()).contains(BACKEND_PROPERTY))
+                .map(ConditionalOnProperty::havingValue).sorted().toList();
     }
 
     /**

@@ -77,7 +77,7 @@ class SlocketAutoConfigurationTests {
     void unknownBackendFailsStartUpNamingTheProperty() {
         runner.withPropertyValues("slocket.backend=carrier-pigeon").run(context -> assertThat(context)
                 .getFailure().rootCause().hasMessageContaining("slocket.backend").hasMessageContaining("carrier-pigeon")
-                .hasMessageContaining("socket, memory"));
+                .hasMessageContaining("supported values: memory, socket"));
     }
 
     @Test

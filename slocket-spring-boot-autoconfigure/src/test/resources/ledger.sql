@@ -1,0 +1,1 @@
+create table ledger (id identity primary key, entry varchar(64) not null);
