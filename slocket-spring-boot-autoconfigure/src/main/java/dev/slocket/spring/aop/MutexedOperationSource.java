@@ -53,7 +53,7 @@ public final class MutexedOperationSource {
      * @return the validated declaration, or {@code null} if the method is not {@code @Mutexed}
      * @throws IllegalStateException if the declaration is invalid
      */
-    public MutexedOperation find(Method method, Class<?> targetClass) {
+    MutexedOperation find(Method method, Class<?> targetClass) {
         return cache.computeIfAbsent(new MethodClassKey(method, targetClass), key -> parse(method, targetClass))
                 .orElse(null);
     }

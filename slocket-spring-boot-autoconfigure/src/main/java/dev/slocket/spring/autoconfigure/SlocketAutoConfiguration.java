@@ -38,6 +38,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Builds the application's {@link LockRegistry} from the {@code slocket.*} properties. An
@@ -107,7 +108,7 @@ public final class SlocketAutoConfiguration {
             Duration defaultWait = binder.bind("slocket.wait-timeout", Duration.class).orElse(null);
             int order = binder.bind("slocket.aop.order", Integer.class).orElse(SlocketProperties.Aop.DEFAULT_ORDER);
             MutexedInterceptor interceptor = new MutexedInterceptor(mutexedOperationSource,
-                    new LockNameEvaluator(beanFactory), registry::getObject, defaultWait);
+                    new LockNameEvaluator(beanFactory), SingletonSupplier.of(registry::getObject), defaultWait);
             DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(
                     new AnnotationMatchingPointcut(null, Mutexed.class, true), interceptor);
             advisor.setOrder(order);

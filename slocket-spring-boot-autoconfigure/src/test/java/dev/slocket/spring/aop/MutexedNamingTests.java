@@ -13,6 +13,7 @@ import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /** Lock names: literals, SpEL over arguments by name and position, beans and placeholders. */
 class MutexedNamingTests {
@@ -55,6 +56,7 @@ class MutexedNamingTests {
             long second = names.token();
             assertThat(second).isGreaterThan(first);
             assertThat(LockContext.find()).isEmpty();
+            assertThatIllegalStateException().isThrownBy(LockContext::current).withMessageContaining("No @Mutexed");
             assertThat(context.getBean(LockRegistry.class).locks()).isEmpty();
         });
     }
