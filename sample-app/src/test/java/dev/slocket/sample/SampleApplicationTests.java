@@ -1,16 +1,10 @@
 package dev.slocket.sample;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.concurrent.CompletableFuture;
+import dev.slocket.sample.ReportClient.Request;
+import dev.slocket.sample.ReportClient.Run;
 
-import com.jayway.jsonpath.DocumentContext;
-import com.jayway.jsonpath.JsonPath;
+import java.nio.file.Path;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -34,7 +28,7 @@ class SampleApplicationTests {
     @LocalServerPort
     int port;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ReportClient client = new ReportClient();
 
     @DynamicPropertySource
     static void locks(DynamicPropertyRegistry registry) {
@@ -43,38 +37,14 @@ class SampleApplicationTests {
 
     @Test
     void requestsForTheSameReportRunOneAfterTheOther() {
-        Interval[] runs = concurrently("same", "same");
+        Run[] runs = client.concurrently(new Request(port, "same"), new Request(port, "same"));
         assertThat(runs[0].overlaps(runs[1])).as("%s and %s", runs[0], runs[1]).isFalse();
-        assertThat(runs[0].token).isNotEqualTo(runs[1].token);
+        assertThat(runs[0].token()).isNotEqualTo(runs[1].token());
     }
 
     @Test
     void requestsForDifferentReportsRunInParallel() {
-        Interval[] runs = concurrently("left", "right");
+        Run[] runs = client.concurrently(new Request(port, "left"), new Request(port, "right"));
         assertThat(runs[0].overlaps(runs[1])).as("%s and %s", runs[0], runs[1]).isTrue();
-    }
-
-    private Interval[] concurrently(String firstId, String secondId) {
-        CompletableFuture<Interval> first = get(firstId);
-        CompletableFuture<Interval> second = get(secondId);
-        return new Interval[] {first.join(), second.join()};
-    }
-
-    private CompletableFuture<Interval> get(String id) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/reports/" + id))
-                .timeout(Duration.ofSeconds(30)).build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
-            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-            DocumentContext json = JsonPath.parse(response.body());
-            return new Interval(Instant.parse(json.read("$.startedAt")), Instant.parse(json.read("$.finishedAt")),
-                    ((Number) json.read("$.fencingToken")).longValue());
-        });
-    }
-
-    record Interval(Instant start, Instant end, long token) {
-
-        boolean overlaps(Interval other) {
-            return start.isBefore(other.end) && other.start.isBefore(end);
-        }
     }
 }
