@@ -149,9 +149,9 @@ public final class LockedCall {
      */
     public void release(HeldLock lock) {
         if (lock.isHeld()) {
-            lock.release();
-            log.debug("Released lock '{}' (fencing token {}) after {} ms for {}", name, lock.fencingToken(),
+            log.debug("Releasing lock '{}' (fencing token {}) after {} ms for {}", name, lock.fencingToken(),
                     Duration.between(lock.acquiredAt(), Instant.now()).toMillis(), operation.describeMethod());
+            lock.release();
         }
     }
 
