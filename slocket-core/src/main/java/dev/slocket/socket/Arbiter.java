@@ -1,0 +1,264 @@
+package dev.slocket.socket;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The listening socket of a lock and the role that comes with it (SL-20..SL-26): while its own
+ * holder holds, newcomers wait in the kernel backlog and then in a FIFO queue; on release the
+ * longest waiter gets {@code OK} in one write; the arbiter keeps serving while it has a grantee or
+ * waiters and closes (unlinking its own socket file) when it has neither.
+ *
+ * <p>All state is guarded by {@code this}. The releasing thread grants directly, so a handover is
+ * one message; the {@link ArbiterLoop} serves the arbiter only once it has connections to watch.
+ */
+final class Arbiter {
+
+    private static final Logger log = LoggerFactory.getLogger(Arbiter.class);
+
+    private static final byte[] GRANT = "OK".getBytes(StandardCharsets.US_ASCII);
+
+    private final ServerSocketChannel server;
+
+    private final LockPaths paths;
+
+    private final FileState bound;
+
+    private final Sidecar sidecar;
+
+    private final PeerIdentity peers;
+
+    private final HandoverMode mode;
+
+    private final Consumer<Arbiter> onClosed;
+
+    private final Deque<SocketChannel> queue = new ArrayDeque<>();
+
+    private SocketChannel grantee;
+
+    private boolean selfHolds = true;
+
+    private boolean served;
+
+    private boolean closed;
+
+    /**
+     * @param server the bound, listening, non-blocking server channel
+     * @param bound the socket file as it was right after the bind
+     * @param sidecar the sidecar whose arbiter right the caller holds; this arbiter keeps a reference
+     */
+    Arbiter(ServerSocketChannel server, LockPaths paths, FileState bound, Sidecar sidecar, PeerIdentity peers,
+            HandoverMode mode, Consumer<Arbiter> onClosed) {
+        this.server = server;
+        this.paths = paths;
+        this.bound = bound;
+        this.sidecar = sidecar.retain();
+        this.peers = peers;
+        this.mode = mode;
+        this.onClosed = onClosed;
+    }
+
+    /** @return the socket file this arbiter bound */
+    FileState bound() {
+        return bound;
+    }
+
+    /** @return the lock's files */
+    LockPaths paths() {
+        return paths;
+    }
+
+    /**
+     * The arbiter's own holder releases: grant the longest waiter (a blocking-complete write of
+     * {@code OK} before this returns, SL-32) or close. Idempotent.
+     */
+    synchronized void releaseSelf() {
+        if (!selfHolds || closed) {
+            return;
+        }
+        selfHolds = false;
+        if (mode == HandoverMode.RACE) {
+            close(true);
+            return;
+        }
+        acceptPending();
+        handOver();
+    }
+
+    /** Our lock was taken away (the socket file vanished or was replaced): drop everything, delete nothing. */
+    synchronized void abandon() {
+        selfHolds = false;
+        close(false);
+    }
+
+    /**
+     * The backend closes: stop listening and disconnect the waiters (they start over, SL-15). A
+     * socket file under a live grantee stays as its tombstone (SL-34); otherwise it is removed.
+     */
+    synchronized void shutdown() {
+        if (selfHolds) {
+            releaseSelf();
+        }
+        close(true);
+    }
+
+    private void acceptPending() {
+        while (true) {
+            SocketChannel client;
+            try {
+                client = server.accept();
+            }
+            catch (IOException ex) {
+                log.warn("Accept on lock socket {} failed ({}); the arbiter keeps serving", paths.socket(),
+                        ex.toString());
+                return;
+            }
+            if (client == null) {
+                return;
+            }
+            admit(client);
+        }
+    }
+
+    private void admit(SocketChannel client) {
+        if (!peers.accepts(client)) {
+            log.warn("Lock socket {}: dropped a connection from a process of another user", paths.socket());
+            closeQuietly(client);
+            return;
+        }
+        try {
+            client.configureBlocking(false);
+        }
+        catch (IOException ex) {
+            closeQuietly(client);
+            return;
+        }
+        queue.add(client);
+        if (served) {
+            ArbiterLoop.get().register(client, SelectionKey.OP_READ, key -> connectionReady(client));
+        }
+    }
+
+    private void handOver() {
+        while (grantee == null && !selfHolds && !queue.isEmpty()) {
+            SocketChannel next = queue.poll();
+            if (grant(next)) {
+                grantee = next;
+            }
+        }
+        if (grantee == null && !selfHolds) {
+            close(true);
+        }
+        else if (!served) {
+            served = true;
+            ArbiterLoop.get().execute(this::serve);
+        }
+    }
+
+    private boolean grant(SocketChannel client) {
+        try {
+            ByteBuffer grant = ByteBuffer.wrap(GRANT);
+            client.write(grant);
+            if (!grant.hasRemaining()) {
+                return true;
+            }
+        }
+        catch (IOException ex) {
+            log.debug("Waiter on {} left before its grant ({})", paths.socket(), ex.toString());
+        }
+        closeQuietly(client);
+        return false;
+    }
+
+    private synchronized void serve() {
+        if (closed) {
+            return;
+        }
+        ArbiterLoop loop = ArbiterLoop.get();
+        loop.register(server, SelectionKey.OP_ACCEPT, key -> acceptReady());
+        if (grantee != null) {
+            SocketChannel current = grantee;
+            loop.register(current, SelectionKey.OP_READ, key -> connectionReady(current));
+        }
+        for (SocketChannel waiter : queue) {
+            loop.register(waiter, SelectionKey.OP_READ, key -> connectionReady(waiter));
+        }
+    }
+
+    private synchronized void acceptReady() {
+        if (closed) {
+            return;
+        }
+        acceptPending();
+        handOver();
+    }
+
+    private synchronized void connectionReady(SocketChannel client) {
+        if (closed || isOpen(client)) {
+            return;
+        }
+        closeQuietly(client);
+        if (client == grantee) {
+            grantee = null;
+            handOver();
+        }
+        else {
+            queue.remove(client);
+        }
+    }
+
+    /** Reads (and ignores) what a client sent; {@code false} once the connection is closed. */
+    private static boolean isOpen(SocketChannel client) {
+        ByteBuffer sink = ByteBuffer.allocate(64);
+        try {
+            return client.read(sink) >= 0;
+        }
+        catch (IOException ex) {
+            return false;
+        }
+    }
+
+    private void close(boolean deleteOwnFile) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closeQuietly(server);
+        queue.forEach(Arbiter::closeQuietly);
+        queue.clear();
+        boolean tombstone = grantee != null && grantee.isOpen();
+        if (grantee != null) {
+            closeQuietly(grantee);
+            grantee = null;
+        }
+        if (deleteOwnFile && !tombstone) {
+            bound.deleteIfStillAt(paths.socket());
+        }
+        sidecar.arbiterRight().release();
+        sidecar.close();
+        if (served) {
+            ArbiterLoop.get().wakeup();
+        }
+        onClosed.accept(this);
+        log.debug("Closed arbiter of {}{}", paths.socket(), tombstone ? " (left as tombstone for its grantee)" : "");
+    }
+
+    private static void closeQuietly(java.io.Closeable channel) {
+        try {
+            channel.close();
+        }
+        catch (IOException ex) {
+            log.trace("Close failed", ex);
+        }
+    }
+}
