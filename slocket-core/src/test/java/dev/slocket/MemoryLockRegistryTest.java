@@ -1,6 +1,7 @@
 package dev.slocket;
 
 import dev.slocket.memory.MemoryLockBackend;
+import dev.slocket.testing.SharedBackend;
 
 /**
  * The contract on the in-memory backend; registries of one test share one backend.

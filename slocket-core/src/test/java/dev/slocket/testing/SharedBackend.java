@@ -1,4 +1,4 @@
-package dev.slocket;
+package dev.slocket.testing;
 
 import dev.slocket.spi.BackendLock;
 import dev.slocket.spi.BackendStatus;
@@ -10,11 +10,11 @@ import dev.slocket.spi.LossListener;
  * Lets several registries of one test share a backend instance: closing one registry does not
  * close the backend under the others.
  */
-final class SharedBackend implements LockBackend {
+public final class SharedBackend implements LockBackend {
 
     private final LockBackend delegate;
 
-    SharedBackend(LockBackend delegate) {
+    public SharedBackend(LockBackend delegate) {
         this.delegate = delegate;
     }
 
