@@ -72,8 +72,9 @@ final class LockDirectory {
         requireUsable(directory);
     }
 
+    /** {@code sun_path} less its NUL and one byte the JDK keeps: 106 on Linux, 102 on macOS. */
     private static int maxSocketPathBytes() {
-        return System.getProperty("os.name", "").toLowerCase().contains("mac") ? 103 : 107;
+        return System.getProperty("os.name", "").toLowerCase().contains("mac") ? 102 : 106;
     }
 
     /** @return the directory */
