@@ -22,7 +22,7 @@ final class PeerIdentity {
 
     private final UserPrincipal self;
 
-    private PeerIdentity(UserPrincipal self) {
+    PeerIdentity(UserPrincipal self) {
         this.self = self;
     }
 
