@@ -8,6 +8,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * The listening socket of a lock and the role that comes with it (SL-20..SL-26): while its own
  * holder holds, newcomers wait in the kernel backlog and then in a FIFO queue; on release the
  * longest waiter gets {@code OK} in one write; the arbiter keeps serving while it has a grantee or
- * waiters and closes (unlinking its own socket file) when it has neither.
+ * waiters, lingers briefly once it has served others, and then closes, unlinking its own socket
+ * file.
  *
  * <p>All state is guarded by {@code this}. The releasing thread grants directly, so a handover is
  * one message; the {@link ArbiterLoop} serves the arbiter only once it has connections to watch.
@@ -27,6 +29,12 @@ final class Arbiter {
     private static final Logger log = LoggerFactory.getLogger(Arbiter.class);
 
     private static final byte[] GRANT = "OK".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * How long an arbiter that has served others keeps listening once the lock is free, so that
+     * processes taking turns keep queueing at it instead of racing to bind.
+     */
+    private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final ServerSocketChannel server;
 
@@ -42,7 +50,8 @@ final class Arbiter {
 
     private final Consumer<Arbiter> onClosed;
 
-    private final Deque<SocketChannel> queue = new ArrayDeque<>();
+    /** FIFO of waiters: {@link SocketChannel}s of other processes and {@link LocalWaiter}s of ours. */
+    private final Deque<Object> queue = new ArrayDeque<>();
 
     private SocketChannel grantee;
 
@@ -51,6 +60,8 @@ final class Arbiter {
     private boolean served;
 
     private boolean closed;
+
+    private long idleSince;
 
     /**
      * @param server the bound, listening, non-blocking server channel
@@ -95,6 +106,54 @@ final class Arbiter {
         handOver();
     }
 
+    /**
+     * This process's own holder takes the lock again without a round trip through its socket,
+     * if the arbiter is idle: nobody holds it and nobody waits, not even in the backlog.
+     *
+     * @return whether the lock is now held by this arbiter's own holder
+     */
+    synchronized boolean holdAgainIfIdle() {
+        if (closed || selfHolds || grantee != null || mode == HandoverMode.RACE) {
+            return false;
+        }
+        acceptPending();
+        if (!queue.isEmpty()) {
+            handOver();
+            return false;
+        }
+        selfHolds = true;
+        return true;
+    }
+
+    /**
+     * Queues a thread of this process behind everyone already waiting.
+     *
+     * @return the waiter, or {@code null} if this arbiter cannot take it (closed, or race mode)
+     */
+    synchronized LocalWaiter enqueueLocal() {
+        if (closed || mode == HandoverMode.RACE) {
+            return null;
+        }
+        acceptPending();
+        LocalWaiter waiter = new LocalWaiter();
+        queue.add(waiter);
+        handOver();
+        return waiter;
+    }
+
+    /**
+     * A local waiter gives up (deadline or interrupt). If it was granted meanwhile, the lock is
+     * passed on, so a withdrawn waiter never leaves it held (SL-30).
+     */
+    synchronized void withdraw(LocalWaiter waiter) {
+        if (queue.remove(waiter)) {
+            return;
+        }
+        if (waiter.isGranted() && selfHolds) {
+            releaseSelf();
+        }
+    }
+
     /** Our lock was taken away (the socket file vanished or was replaced): drop everything, delete nothing. */
     synchronized void abandon() {
         selfHolds = false;
@@ -136,28 +195,39 @@ final class Arbiter {
             closeQuietly(client);
             return;
         }
-        try {
-            client.configureBlocking(false);
-        }
-        catch (IOException ex) {
-            closeQuietly(client);
-            return;
-        }
         queue.add(client);
         if (served) {
-            ArbiterLoop.get().register(client, SelectionKey.OP_READ, key -> connectionReady(client));
+            watch(ArbiterLoop.get(), client);
+        }
+    }
+
+    /** Has the loop notice when {@code client} closes; on the loop thread only. */
+    private void watch(ArbiterLoop loop, SocketChannel client) {
+        try {
+            client.configureBlocking(false);
+            loop.register(client, SelectionKey.OP_READ, key -> connectionReady(client));
+        }
+        catch (IOException ex) {
+            log.debug("Cannot watch a connection to {} ({})", paths.socket(), ex.toString());
         }
     }
 
     private void handOver() {
         while (grantee == null && !selfHolds && !queue.isEmpty()) {
-            SocketChannel next = queue.poll();
-            if (grant(next)) {
-                grantee = next;
+            Object next = queue.poll();
+            if (next instanceof LocalWaiter local) {
+                selfHolds = local.grant();
+            }
+            else if (grant((SocketChannel) next)) {
+                grantee = (SocketChannel) next;
             }
         }
-        if (grantee == null && !selfHolds) {
+        if (grantee == null && !selfHolds && !served) {
             close(true);
+        }
+        else if (grantee == null && !selfHolds) {
+            idleSince = System.nanoTime();
+            ArbiterLoop.get().schedule(this::closeIfStillIdle, LINGER_NANOS);
         }
         else if (!served) {
             served = true;
@@ -187,11 +257,19 @@ final class Arbiter {
         ArbiterLoop loop = ArbiterLoop.get();
         loop.register(server, SelectionKey.OP_ACCEPT, key -> acceptReady());
         if (grantee != null) {
-            SocketChannel current = grantee;
-            loop.register(current, SelectionKey.OP_READ, key -> connectionReady(current));
+            watch(loop, grantee);
         }
-        for (SocketChannel waiter : queue) {
-            loop.register(waiter, SelectionKey.OP_READ, key -> connectionReady(waiter));
+        for (Object waiter : queue) {
+            if (waiter instanceof SocketChannel client) {
+                watch(loop, client);
+            }
+        }
+    }
+
+    private synchronized void closeIfStillIdle() {
+        if (!closed && grantee == null && !selfHolds && queue.isEmpty()
+                && System.nanoTime() - idleSince >= LINGER_NANOS) {
+            close(true);
         }
     }
 
@@ -234,7 +312,14 @@ final class Arbiter {
         }
         closed = true;
         closeQuietly(server);
-        queue.forEach(Arbiter::closeQuietly);
+        for (Object waiter : queue) {
+            if (waiter instanceof LocalWaiter local) {
+                local.cancel();
+            }
+            else {
+                closeQuietly((SocketChannel) waiter);
+            }
+        }
         queue.clear();
         boolean tombstone = grantee != null && grantee.isOpen();
         if (grantee != null) {

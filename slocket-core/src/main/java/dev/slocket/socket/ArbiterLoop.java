@@ -9,14 +9,18 @@ import java.nio.channels.Selector;
 import java.util.Iterator;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The JVM's one selector thread (a daemon, SL-8) that serves every arbiter while it has a grantee
- * or waiting connections: it accepts newcomers and notices closed connections. An uncontended
- * lock never touches it. It survives any error a handler throws (SL-54).
+ * or waiting connections: it accepts newcomers and notices closed connections; plus a timer thread
+ * that closes arbiters which stayed idle. An uncontended lock never touches either. Both survive any
+ * error a handler throws (SL-54).
  */
 final class ArbiterLoop {
 
@@ -27,6 +31,12 @@ final class ArbiterLoop {
     private final Selector selector;
 
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "slocket-arbiter-timer");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     /** Reacts to a ready channel; runs on the loop thread. */
     @FunctionalInterface
@@ -58,6 +68,11 @@ final class ArbiterLoop {
     void execute(Runnable task) {
         tasks.add(task);
         selector.wakeup();
+    }
+
+    /** Runs {@code task} on the timer thread after {@code delayNanos}. */
+    void schedule(Runnable task, long delayNanos) {
+        timer.schedule(() -> runSafely(task), delayNanos, TimeUnit.NANOSECONDS);
     }
 
     /** Wakes the loop so channels closed elsewhere are really closed now. */

@@ -13,9 +13,10 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,18 +40,15 @@ final class Contender {
 
     private final GrantWait grants;
 
-    private final Consumer<Arbiter> arbiterOpened;
+    /** This backend's arbiters by socket path. */
+    private final Map<Path, Arbiter> arbiters;
 
-    private final Consumer<Arbiter> arbiterClosed;
-
-    Contender(SocketLockOptions options, LockDirectory directory, PeerIdentity peers,
-            Consumer<Arbiter> arbiterOpened, Consumer<Arbiter> arbiterClosed) {
+    Contender(SocketLockOptions options, LockDirectory directory, PeerIdentity peers, Map<Path, Arbiter> arbiters) {
         this.options = options;
         this.directory = directory;
         this.peers = peers;
         this.grants = new GrantWait(peers);
-        this.arbiterOpened = arbiterOpened;
-        this.arbiterClosed = arbiterClosed;
+        this.arbiters = arbiters;
     }
 
     /**
@@ -76,6 +74,9 @@ final class Contender {
                     attempt = grants.await(attempt.connection(), attempt.seen(), paths, sidecar, deadline,
                             lossListener);
                 }
+                else if (attempt.next() == Attempt.Next.QUEUED_HERE) {
+                    attempt = awaitHere(attempt.arbiter(), attempt.waiter(), deadline, lossListener);
+                }
                 switch (attempt.next()) {
                     case HELD:
                         return withToken(attempt.hold(), paths);
@@ -91,7 +92,10 @@ final class Contender {
                         break;
                     case WATCH:
                         backoff.reset();
-                        watch(paths, attempt.seen(), deadline);
+                        watch(paths, attempt.seen(), deadline, options.watchPollInterval().toNanos());
+                        break;
+                    case SETTLE:
+                        watch(paths, attempt.seen(), deadline, options.reconnectBackoffMin().toNanos());
                         break;
                     default:
                         throw new IllegalStateException("unexpected step " + attempt.next());
@@ -104,12 +108,25 @@ final class Contender {
     }
 
     private Attempt attempt(String name, LockPaths paths, Sidecar sidecar, LossListener lossListener) {
+        Arbiter own = arbiters.get(paths.socket());
+        if (own != null) {
+            if (own.holdAgainIfIdle()) {
+                return Attempt.held(new ServerHold(own, lossListener));
+            }
+            LocalWaiter waiter = own.enqueueLocal();
+            if (waiter != null) {
+                return Attempt.queuedHere(own, waiter);
+            }
+        }
         Sidecar.Right arbiterRight = sidecar.arbiterRight();
         if (!take(arbiterRight, name, paths)) {
             // a live arbiter (here or in another process); if it refuses, it is binding or closing
             FileState seen = FileState.of(paths.socket());
             Attempt connected = connect(name, paths, seen);
-            return (connected != null) ? connected : Attempt.then(Attempt.Next.BACKOFF, seen);
+            if (connected == null || connected.next() == Attempt.Next.RETRY) {
+                return Attempt.then(Attempt.Next.SETTLE, FileState.of(paths.socket()));
+            }
+            return connected;
         }
         boolean keepRight = false;
         try {
@@ -143,6 +160,28 @@ final class Contender {
         }
     }
 
+    private static Attempt awaitHere(Arbiter arbiter, LocalWaiter waiter, Deadline deadline,
+            LossListener lossListener) throws InterruptedException {
+        boolean settled = false;
+        try {
+            LocalWaiter.Outcome outcome = waiter.await(deadline);
+            settled = outcome != LocalWaiter.Outcome.TIMED_OUT;
+            switch (outcome) {
+                case GRANTED:
+                    return Attempt.held(new ServerHold(arbiter, lossListener));
+                case ARBITER_CLOSED:
+                    return Attempt.then(Attempt.Next.RETRY, null);
+                default:
+                    return Attempt.then(Attempt.Next.TIMEOUT, null);
+            }
+        }
+        finally {
+            if (!settled) {
+                arbiter.withdraw(waiter);
+            }
+        }
+    }
+
     /** Binds the lock socket; {@code null} if the path is taken. */
     private ServerHold bind(String name, LockPaths paths, Sidecar sidecar, LossListener lossListener) {
         ServerSocketChannel server = null;
@@ -154,8 +193,9 @@ final class Contender {
             if (options.socketPermissions() != null) {
                 Files.setPosixFilePermissions(paths.socket(), PosixFilePermissions.fromString(options.socketPermissions()));
             }
-            Arbiter arbiter = new Arbiter(server, paths, bound, sidecar, peers, options.handoverMode(), arbiterClosed);
-            arbiterOpened.accept(arbiter);
+            Arbiter arbiter = new Arbiter(server, paths, bound, sidecar, peers, options.handoverMode(),
+                    closed -> arbiters.remove(paths.socket(), closed));
+            arbiters.put(paths.socket(), arbiter);
             return new ServerHold(arbiter, lossListener);
         }
         catch (BindException ex) {
@@ -200,7 +240,8 @@ final class Contender {
             if (!now.isSocket()) {
                 return Attempt.then(Attempt.Next.WATCH, now);
             }
-            if (!Files.isWritable(paths.socket())) {
+            if (!Files.isWritable(paths.socket()) && now.isStillAt(paths.socket())) {
+                // EACCES: the socket belongs to someone whose socket we may not use
                 throw failure(name, paths, "connection", ex);
             }
             // ECONNRESET, EAGAIN (backlog full), EPIPE: transient (SL-17)
@@ -227,8 +268,9 @@ final class Contender {
         }
     }
 
-    private void watch(LockPaths paths, FileState seen, Deadline deadline) throws InterruptedException {
-        long pollNanos = Math.min(options.watchPollInterval().toNanos(), deadline.remainingNanos());
+    private void watch(LockPaths paths, FileState seen, Deadline deadline, long atMostNanos)
+            throws InterruptedException {
+        long pollNanos = Math.min(atMostNanos, deadline.remainingNanos());
         if (pollNanos <= 0) {
             return;
         }

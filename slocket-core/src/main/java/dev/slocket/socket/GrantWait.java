@@ -5,6 +5,7 @@ import dev.slocket.spi.LossListener;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -16,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The client side of the protocol (SL-12, SL-13, SL-15): wait on a connection for exactly
- * {@code OK}, never sending anything. More than two bytes, or bytes that cannot become {@code OK},
- * mean the peer is not a lock server. A grant counts only from an arbiter of our user, and only
+ * {@code OK}, never sending anything; a grant split across reads counts. More than two bytes, or
+ * bytes that cannot become {@code OK}, mean the peer is not a lock server. A grant counts only from an arbiter of our user, and only
  * once the sidecar's grantee right is ours and the lock file is still the one we connected to.
  */
 final class GrantWait {
@@ -64,31 +65,16 @@ final class GrantWait {
     private static Attempt.Next awaitOk(SocketChannel connection, LockPaths paths, Deadline deadline)
             throws InterruptedException {
         ByteBuffer received = ByteBuffer.allocate(3);
-        try (Selector selector = Selector.open()) {
-            connection.register(selector, SelectionKey.OP_READ);
-            boolean waited = false;
-            while (true) {
-                if (connection.read(received) < 0) {
-                    return Attempt.Next.RETRY;
-                }
-                if (!isGrantPrefix(received)) {
-                    log.debug("Peer on {} is not a lock server (sent {} bytes that are not OK)", paths.socket(),
-                            received.position());
-                    return Attempt.Next.BACKOFF;
-                }
-                if (received.position() == 2) {
-                    return nothingMore(connection) ? Attempt.Next.HELD : Attempt.Next.BACKOFF;
-                }
-                if (deadline.isExpired() && waited) {
-                    return Attempt.Next.TIMEOUT;
-                }
-                waited = true;
-                selector.select(selectMillis(deadline));
-                selector.selectedKeys().clear();
-                if (Thread.interrupted()) {
-                    throw new InterruptedException("interrupted while waiting for the lock on " + paths.socket());
-                }
+        try {
+            if (deadline.isInfinite()) {
+                // a blocking read needs no selector; an interrupt closes the channel and ends it
+                connection.configureBlocking(true);
+                return awaitOkBlocking(connection, received, paths);
             }
+            return awaitOkUntil(connection, received, paths, deadline);
+        }
+        catch (ClosedByInterruptException ex) {
+            throw interrupted(paths);
         }
         catch (IOException ex) {
             log.debug("Connection to {} broke while waiting ({}); starting over", paths.socket(), ex.toString());
@@ -96,26 +82,56 @@ final class GrantWait {
         }
     }
 
-    private static long selectMillis(Deadline deadline) {
-        if (deadline.isInfinite()) {
-            return 0;
+    private static Attempt.Next awaitOkBlocking(SocketChannel connection, ByteBuffer received, LockPaths paths)
+            throws IOException {
+        while (true) {
+            Attempt.Next next = readMore(connection, received, paths);
+            if (next != null) {
+                return next;
+            }
         }
-        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline.remainingNanos()));
     }
 
-    private static boolean isGrantPrefix(ByteBuffer received) {
+    private static Attempt.Next awaitOkUntil(SocketChannel connection, ByteBuffer received, LockPaths paths,
+            Deadline deadline) throws IOException, InterruptedException {
+        try (Selector selector = Selector.open()) {
+            connection.register(selector, SelectionKey.OP_READ);
+            boolean waited = false;
+            while (true) {
+                Attempt.Next next = readMore(connection, received, paths);
+                if (next != null) {
+                    return next;
+                }
+                if (deadline.isExpired() && waited) {
+                    return Attempt.Next.TIMEOUT;
+                }
+                waited = true;
+                selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline.remainingNanos())));
+                selector.selectedKeys().clear();
+                if (Thread.interrupted()) {
+                    throw interrupted(paths);
+                }
+            }
+        }
+    }
+
+    /** @return HELD once exactly OK arrived, RETRY on EOF, BACKOFF for a foreign peer, null to keep waiting */
+    private static Attempt.Next readMore(SocketChannel connection, ByteBuffer received, LockPaths paths)
+            throws IOException {
+        if (connection.read(received) < 0) {
+            return Attempt.Next.RETRY;
+        }
         int length = received.position();
-        return length <= 2 && (length < 1 || received.get(0) == 'O') && (length < 2 || received.get(1) == 'K');
+        boolean prefix = length <= 2 && (length < 1 || received.get(0) == 'O') && (length < 2 || received.get(1) == 'K');
+        if (!prefix) {
+            log.debug("Peer on {} is not a lock server (sent {} bytes that are not OK)", paths.socket(), length);
+            return Attempt.Next.BACKOFF;
+        }
+        return (length == 2) ? Attempt.Next.HELD : null;
     }
 
-    /** A lock server sends exactly OK; anything already queued behind it unmasks a foreign peer. */
-    private static boolean nothingMore(SocketChannel connection) {
-        try {
-            return connection.read(ByteBuffer.allocate(1)) <= 0;
-        }
-        catch (IOException ex) {
-            return true;
-        }
+    private static InterruptedException interrupted(LockPaths paths) {
+        return new InterruptedException("interrupted while waiting for the lock on " + paths.socket());
     }
 
     private static Attempt confirm(SocketChannel connection, FileState seen, LockPaths paths, Sidecar sidecar,
@@ -130,7 +146,7 @@ final class GrantWait {
                 }
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
                 if (Thread.interrupted()) {
-                    throw new InterruptedException("interrupted while taking the lock on " + paths.socket());
+                    throw interrupted(paths);
                 }
             }
         }

@@ -73,6 +73,7 @@ final class GranteeHold extends SocketHold {
 
     private boolean arbiterAlive() {
         try {
+            connection.configureBlocking(false);
             return connection.read(ByteBuffer.allocate(16)) >= 0;
         }
         catch (IOException ex) {

@@ -7,6 +7,8 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.slf4j.Logger;
@@ -27,7 +29,13 @@ final class Sidecar {
 
     private static final Logger log = LoggerFactory.getLogger(Sidecar.class);
 
+    /** Sidecars kept open though unused, so a lock taken again soon need not reopen its file. */
+    private static final int MAX_IDLE = 64;
+
     private static final Map<Path, Sidecar> OPEN = new HashMap<>();
+
+    /** The unused ones among {@link #OPEN}, least recently used first. */
+    private static final Map<Path, Sidecar> IDLE = new LinkedHashMap<>(16, 0.75f, true);
 
     private final Path path;
 
@@ -57,6 +65,7 @@ final class Sidecar {
                 OPEN.put(path, sidecar);
             }
             sidecar.references++;
+            IDLE.remove(path);
             return sidecar;
         }
     }
@@ -69,19 +78,32 @@ final class Sidecar {
         }
     }
 
-    /** Drops one reference; the last one closes the channel (no right is held by then). */
+    /**
+     * Drops one reference. An unused sidecar (no right is held by then) stays open among the
+     * {@value #MAX_IDLE} most recently used ones; older ones are closed, so memory stays bounded.
+     */
     void close() {
         synchronized (OPEN) {
             if (--references > 0) {
                 return;
             }
-            OPEN.remove(path);
-            try {
-                channel.close();
+            IDLE.put(path, this);
+            if (IDLE.size() > MAX_IDLE) {
+                Iterator<Sidecar> eldest = IDLE.values().iterator();
+                Sidecar evicted = eldest.next();
+                eldest.remove();
+                OPEN.remove(evicted.path);
+                evicted.closeChannel();
             }
-            catch (IOException ex) {
-                log.debug("Closing sidecar {} failed", path, ex);
-            }
+        }
+    }
+
+    private void closeChannel() {
+        try {
+            channel.close();
+        }
+        catch (IOException ex) {
+            log.debug("Closing sidecar {} failed", path, ex);
         }
     }
 

@@ -13,9 +13,9 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
@@ -40,7 +40,7 @@ public final class SocketLockBackend implements LockBackend {
 
     private final LockDirectory directory;
 
-    private final Set<Arbiter> arbiters = ConcurrentHashMap.newKeySet();
+    private final Map<Path, Arbiter> arbiters = new ConcurrentHashMap<>();
 
     private final Contender contender;
 
@@ -52,8 +52,7 @@ public final class SocketLockBackend implements LockBackend {
     public SocketLockBackend(SocketLockOptions options) {
         this.options = options;
         this.directory = LockDirectory.prepare(options.directory(), options.directoryPermissions());
-        this.contender = new Contender(options, directory, PeerIdentity.of(options.requirePeerSameUser()),
-                arbiters::add, arbiters::remove);
+        this.contender = new Contender(options, directory, PeerIdentity.of(options.requirePeerSameUser()), arbiters);
     }
 
     @Override
@@ -93,7 +92,7 @@ public final class SocketLockBackend implements LockBackend {
      * @param name a lock name
      * @return the socket path this backend uses for {@code name}
      */
-    public java.nio.file.Path socketPath(String name) {
+    public Path socketPath(String name) {
         return directory.paths(LockNames.validate(name)).socket();
     }
 
@@ -117,7 +116,7 @@ public final class SocketLockBackend implements LockBackend {
      */
     @Override
     public void close() {
-        for (Arbiter arbiter : List.copyOf(arbiters)) {
+        for (Arbiter arbiter : List.copyOf(arbiters.values())) {
             arbiter.shutdown();
         }
     }
