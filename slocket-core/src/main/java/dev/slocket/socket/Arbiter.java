@@ -197,6 +197,13 @@ final class Arbiter {
         }
         queue.add(client);
         if (served) {
+            // registration must happen on the loop thread, or its selector would not see the channel
+            ArbiterLoop.get().execute(() -> watchIfWaiting(client));
+        }
+    }
+
+    private synchronized void watchIfWaiting(SocketChannel client) {
+        if (!closed && (client == grantee || queue.contains(client))) {
             watch(ArbiterLoop.get(), client);
         }
     }

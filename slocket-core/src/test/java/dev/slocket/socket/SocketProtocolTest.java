@@ -233,6 +233,59 @@ class SocketProtocolTest {
     }
 
     @Test
+    void aWaiterOfTheArbitersOwnProcessThatGivesUpLeavesNothingHeld() throws Exception {
+        SocketLockBackend arbiter = backend();
+        BackendLock first = arbiter.acquire("own-waiter", Deadline.after(WAIT), reason -> { });
+        CompletableFuture<BackendLock> remote = acquireAsync(backend(), "own-waiter");
+        await().atMost(WAIT).until(() -> SocketTestSupport.connectionsTo(arbiter.socketPath("own-waiter")) == 1);
+        first.release();
+        BackendLock granted = remote.get(10, TimeUnit.SECONDS);
+        assertThat(arbiter.acquire("own-waiter", Deadline.after(Duration.ofMillis(200)), reason -> { }))
+                .as("queued behind the remote grantee, then timed out").isNull();
+        Thread interrupted = new Thread(() -> {
+            try {
+                arbiter.acquire("own-waiter", Deadline.after(WAIT), reason -> { });
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        interrupted.start();
+        interrupted.interrupt();
+        interrupted.join(WAIT.toMillis());
+        granted.release();
+        BackendLock next = backend().acquire("own-waiter", Deadline.after(Duration.ofSeconds(5)), reason -> { });
+        assertThat(next).as("nobody kept the lock after giving up").isNotNull();
+        next.release();
+    }
+
+    @Test
+    void twoBackendsTakingTurnsWithoutPauseNeverStall() throws Exception {
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        List<Future<?>> runs = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            SocketLockBackend backend = backend();
+            runs.add(executor.submit(() -> {
+                for (int round = 0; round < 3000; round++) {
+                    BackendLock lock = backend.acquire("turns", Deadline.after(WAIT), reason -> { });
+                    assertThat(lock).as("no stall in round %d", round).isNotNull();
+                    if (inside.incrementAndGet() != 1) {
+                        overlaps.incrementAndGet();
+                    }
+                    inside.decrementAndGet();
+                    lock.release();
+                }
+                return null;
+            }));
+        }
+        for (Future<?> run : runs) {
+            run.get(90, TimeUnit.SECONDS);
+        }
+        assertThat(overlaps).hasValue(0);
+    }
+
+    @Test
     void aThousandContendersThatReleaseAtOnceAllFinishWithoutError() throws Exception {
         SocketLockOptions.Builder options = SocketLockOptions.builder(directory);
         List<SocketLockBackend> contenders = new ArrayList<>();
