@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The socket backend beside its floors, in one run (DESIGN §7): {@code bind}+{@code close}+{@code unlink},
@@ -46,10 +47,11 @@ public final class SocketBenchmark {
     public static void main(String[] args) throws Exception {
         Path work = Files.createTempDirectory("slb");
         Stats[] uncontended = uncontendedBesideBindFloor(work);
-        Stats roundTripBefore = roundTripFloor(work, "before");
+        Stats roundTripBefore = roundTripFloor(work, "before", 0);
+        Stats roundTripPaused = roundTripFloor(work, "paused", TimeUnit.MICROSECONDS.toNanos(50));
         Handoffs held = handoffs(work, "h50", TimeUnit.MICROSECONDS.toNanos(50));
         Handoffs busy = handoffs(work, "h0", 0);
-        Stats roundTripAfter = roundTripFloor(work, "after");
+        Stats roundTripAfter = roundTripFloor(work, "after", 0);
         System.out.println("| measurement | p50 / p90 / p99 (µs) | samples |");
         System.out.println("|---|---|---|");
         row("floor: `bind`+`close`+`unlink`", uncontended[0]);
@@ -59,13 +61,17 @@ public final class SocketBenchmark {
         row("2-process handoff gap, each hold ≈50 µs (release → next acquire returns)", held.gaps());
         row("2-process handoff gap, zero hold time", busy.gaps());
         row("floor: Unix-socket round trip between two processes (after the handoffs)", roundTripAfter);
+        row("floor: the same round trip, each after a 50 µs pause (as idle as a handoff after a hold)",
+                roundTripPaused);
         long roundTrip = Math.max(roundTripBefore.p50(), roundTripAfter.p50());
         System.out.printf("%nhandoffs to the other process, hold ≈50 µs: %.1f%% of %d (target >= 95%%)%n",
                 100.0 * held.toOther() / held.total(), held.total());
         System.out.printf("handoffs to the other process, zero hold: %.1f%% of %d%n", 100.0 * busy.toOther() / busy.total(),
                 busy.total());
-        System.out.printf("handoff p50 (hold ≈50 µs) / larger round-trip p50: %.2f (target <= 1)%n",
+        System.out.printf("handoff p50 (hold ≈50 µs) / larger back-to-back round-trip p50: %.2f (target <= 1)%n",
                 (double) held.gaps().p50() / roundTrip);
+        System.out.printf("handoff p50 (hold ≈50 µs) / paused round-trip p50: %.2f%n",
+                (double) held.gaps().p50() / roundTripPaused.p50());
         System.out.printf("uncontended p50 / bind floor p50: backend %.2f, registry %.2f (target <= 1.5)%n",
                 (double) uncontended[1].p50() / uncontended[0].p50(), (double) uncontended[2].p50() / uncontended[0].p50());
     }
@@ -108,7 +114,7 @@ public final class SocketBenchmark {
         return new Stats[] { Stats.of(samples[0]), Stats.of(samples[1]), Stats.of(samples[2]) };
     }
 
-    private static Stats roundTripFloor(Path work, String label) throws Exception {
+    private static Stats roundTripFloor(Path work, String label, long pauseNanos) throws Exception {
         Path socket = work.resolve(label + ".sock");
         Child echo = Child.start(work, "echo", socket.toString());
         echo.awaitLine("READY");
@@ -116,6 +122,9 @@ public final class SocketBenchmark {
         try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
             ByteBuffer buffer = ByteBuffer.allocate(1);
             for (int i = 0; i < WARM_UP + SAMPLES; i++) {
+                if (pauseNanos > 0) {
+                    LockSupport.parkNanos(pauseNanos);
+                }
                 long start = System.nanoTime();
                 channel.write(buffer.clear().put((byte) 1).flip());
                 channel.read(buffer.clear());

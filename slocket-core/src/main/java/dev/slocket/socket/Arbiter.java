@@ -102,7 +102,10 @@ final class Arbiter {
             close(true);
             return;
         }
-        acceptPending();
+        if (!served) {
+            // nobody accepts for an arbiter the loop does not serve: waiters are still in the backlog
+            acceptPending();
+        }
         handOver();
     }
 
