@@ -327,13 +327,13 @@ final class Arbiter {
                 local.cancel();
             }
             else {
-                closeQuietly((SocketChannel) waiter);
+                disconnect((SocketChannel) waiter);
             }
         }
         queue.clear();
         boolean tombstone = grantee != null && grantee.isOpen();
         if (grantee != null) {
-            closeQuietly(grantee);
+            disconnect(grantee);
             grantee = null;
         }
         if (deleteOwnFile && !tombstone) {
@@ -346,6 +346,20 @@ final class Arbiter {
         }
         onClosed.accept(this);
         log.debug("Closed arbiter of {}{}", paths.socket(), tombstone ? " (left as tombstone for its grantee)" : "");
+    }
+
+    /**
+     * Closes a client connection so that the peer sees it at once: the close of a channel registered
+     * with the loop's selector is deferred until the loop runs again, which may be never at JVM exit.
+     */
+    private static void disconnect(SocketChannel client) {
+        try {
+            client.shutdownOutput();
+        }
+        catch (IOException ex) {
+            log.trace("Shutdown failed", ex);
+        }
+        closeQuietly(client);
     }
 
     private static void closeQuietly(java.io.Closeable channel) {
