@@ -145,6 +145,24 @@ class SocketCrossProcessTest {
     }
 
     @Test
+    void killedGranteeIsReplacedByTheNextWaiterOfALiveArbiter() throws Exception {
+        LockRegistry arbiter = registry();
+        HeldLock first = arbiter.acquire("grantee-dies", START);
+        ChildJvm grantee = support.child(StaleSocketPolicy.RECLAIM, "grantee-dies", "hold", "g", "no");
+        await().atMost(START).until(() -> SocketTestSupport.connectionsTo(socket("grantee-dies")) == 1);
+        first.release();
+        grantee.awaitLine("HELD g", START);
+        CompletableFuture<HeldLock> waiter = registry().acquireAsync("grantee-dies", START);
+        await().atMost(START).until(() -> SocketTestSupport.connectionsTo(socket("grantee-dies")) == 2);
+        assertThat(waiter).isNotDone();
+        long killedAt = System.nanoTime();
+        grantee.kill();
+        HeldLock lock = waiter.get(5, TimeUnit.SECONDS);
+        assertThat(Duration.ofNanos(System.nanoTime() - killedAt)).as("SL-36").isLessThan(ONE_SECOND);
+        lock.release();
+    }
+
+    @Test
     void granteeOfADeadArbiterRemovesTheTombstoneBeforeReleaseReturns() throws Exception {
         ChildJvm arbiter = support.child(StaleSocketPolicy.RECLAIM, "tombstone", "hold", "a", "no");
         arbiter.awaitLine("HELD a", START);
