@@ -106,13 +106,9 @@ class SocketCrossProcessTest {
 
     @Test
     void killedArbiterLeavesATombstoneThatKeepsOthersOutUntilItsGranteeReleases() throws Exception {
-        ChildJvm arbiter = support.child(StaleSocketPolicy.RECLAIM, "crash-b", "hold", "a", "no");
-        arbiter.awaitLine("HELD a", START);
-        ChildJvm grantee = support.child(StaleSocketPolicy.RECLAIM, "crash-b", "hold", "g", "yes");
-        await().atMost(START).until(() -> SocketTestSupport.connectionsTo(socket("crash-b")) == 1);
-        support.signal("release-a");
-        grantee.awaitLine("HELD g", START);
-        arbiter.kill();
+        ChildJvm[] arbiterAndGrantee = arbiterGrantingAnotherProcess("crash-b", "yes");
+        ChildJvm grantee = arbiterAndGrantee[1];
+        arbiterAndGrantee[0].kill();
         LockRegistry contender = registry();
         long start = System.nanoTime();
         assertThatThrownBy(() -> contender.acquire("crash-b", Duration.ofMillis(2200)))
@@ -128,16 +124,25 @@ class SocketCrossProcessTest {
         lock.release();
     }
 
-    @Test
-    void killedArbiterAndKilledGranteeAreReclaimedWithinOneSecond() throws Exception {
-        ChildJvm arbiter = support.child(StaleSocketPolicy.RECLAIM, "crash-c", "hold", "a", "no");
+    /**
+     * @return a child that bound {@code name} and released it, so it is now the arbiter of the
+     *         second child, which holds the lock through its grant (with the marker if {@code marker} is yes)
+     */
+    private ChildJvm[] arbiterGrantingAnotherProcess(String name, String marker) throws Exception {
+        ChildJvm arbiter = support.child(StaleSocketPolicy.RECLAIM, name, "hold", "a", "no");
         arbiter.awaitLine("HELD a", START);
-        ChildJvm grantee = support.child(StaleSocketPolicy.RECLAIM, "crash-c", "hold", "g", "no");
-        await().atMost(START).until(() -> SocketTestSupport.connectionsTo(socket("crash-c")) == 1);
+        ChildJvm grantee = support.child(StaleSocketPolicy.RECLAIM, name, "hold", "g", marker);
+        await().atMost(START).until(() -> SocketTestSupport.connectionsTo(socket(name)) == 1);
         support.signal("release-a");
         grantee.awaitLine("HELD g", START);
-        arbiter.kill();
-        grantee.kill();
+        return new ChildJvm[] { arbiter, grantee };
+    }
+
+    @Test
+    void killedArbiterAndKilledGranteeAreReclaimedWithinOneSecond() throws Exception {
+        ChildJvm[] arbiterAndGrantee = arbiterGrantingAnotherProcess("crash-c", "no");
+        arbiterAndGrantee[0].kill();
+        arbiterAndGrantee[1].kill();
         long killedAt = System.nanoTime();
         try (HeldLock lock = registry().acquire("crash-c", Duration.ofSeconds(5))) {
             assertThat(Duration.ofNanos(System.nanoTime() - killedAt)).isLessThan(ONE_SECOND);
@@ -180,38 +185,39 @@ class SocketCrossProcessTest {
     void sigtermOfTheHolderHandsTheLockAndTheQueueOverOneAtATime() throws Exception {
         ChildJvm holder = support.child(StaleSocketPolicy.RECLAIM, "graceful", "hold", "h", "no");
         holder.awaitLine("HELD h", START);
-        List<ChildJvm> waiters = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            waiters.add(support.child(StaleSocketPolicy.RECLAIM, "graceful", "once", "w" + i, "100"));
-        }
-        await().atMost(START).until(() -> SocketTestSupport.connectionsTo(socket("graceful")) == 3);
+        List<ChildJvm> waiters = queueThreeWaiters("graceful");
         holder.terminate();
         assertThat(holder.awaitExit(START)).isNotZero();
+        assertAllTookTheLockInTurn(waiters);
+    }
+
+    private List<ChildJvm> queueThreeWaiters(String name) throws Exception {
+        List<ChildJvm> waiters = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            waiters.add(support.child(StaleSocketPolicy.RECLAIM, name, "once", "w" + i, "100"));
+        }
+        await().atMost(START).until(() -> SocketTestSupport.connectionsTo(socket(name)) == 3);
+        return waiters;
+    }
+
+    private void assertAllTookTheLockInTurn(List<ChildJvm> waiters) throws Exception {
         for (ChildJvm waiter : waiters) {
             waiter.awaitLine("RELEASED", START);
             assertThat(waiter.awaitExit(START)).as(waiter.output()).isZero();
         }
-        assertThat(support.journal()).hasSize(3);
+        assertThat(support.journal()).as("one marker entry each, never two holders").hasSize(waiters.size());
     }
 
     @Test
     void arbiterThatReleasesAndExitsCleanlyHandsTheWaitersOver() throws Exception {
         ChildJvm holder = support.child(StaleSocketPolicy.RECLAIM, "clean-exit", "hold", "h", "no");
         holder.awaitLine("HELD h", START);
-        List<ChildJvm> waiters = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            waiters.add(support.child(StaleSocketPolicy.RECLAIM, "clean-exit", "once", "w" + i, "100"));
-        }
-        await().atMost(START).until(() -> SocketTestSupport.connectionsTo(socket("clean-exit")) == 3);
+        List<ChildJvm> waiters = queueThreeWaiters("clean-exit");
         support.signal("release-h");
         holder.awaitLine("RELEASED h", START);
         support.signal("exit-h");
         assertThat(holder.awaitExit(START)).isZero();
-        for (ChildJvm waiter : waiters) {
-            waiter.awaitLine("RELEASED", START);
-            assertThat(waiter.awaitExit(START)).as(waiter.output()).isZero();
-        }
-        assertThat(support.journal()).hasSize(3);
+        assertAllTookTheLockInTurn(waiters);
     }
 
     @Test

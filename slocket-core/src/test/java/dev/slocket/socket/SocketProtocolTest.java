@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -193,15 +194,30 @@ class SocketProtocolTest {
 
     @Test
     void raceModeMakesEveryHolderAServerHolderOneAtATime() throws Exception {
+        List<SocketLockBackend> racers = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            racers.add(backend(SocketLockOptions.builder(directory).handoverMode(HandoverMode.RACE)));
+        }
+        assertThat(takeTurns(racers, "race", 10, lock -> assertThat(lock).isInstanceOf(ServerHold.class)))
+                .as("overlapping holders").isZero();
+    }
+
+    /**
+     * Each backend takes {@code name} {@code rounds} times in its own thread, checking each hold.
+     *
+     * @return how often a holder found another one inside
+     */
+    private int takeTurns(List<SocketLockBackend> contenders, String name, int rounds, Consumer<BackendLock> check)
+            throws Exception {
         AtomicInteger inside = new AtomicInteger();
         AtomicInteger overlaps = new AtomicInteger();
         List<Future<?>> runs = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            SocketLockBackend backend = backend(SocketLockOptions.builder(directory).handoverMode(HandoverMode.RACE));
+        for (SocketLockBackend contender : contenders) {
             runs.add(executor.submit(() -> {
-                for (int round = 0; round < 10; round++) {
-                    BackendLock lock = backend.acquire("race", Deadline.after(WAIT), reason -> { });
-                    assertThat(lock).isInstanceOf(ServerHold.class);
+                for (int round = 0; round < rounds; round++) {
+                    BackendLock lock = contender.acquire(name, Deadline.after(WAIT), reason -> { });
+                    assertThat(lock).as("no stall in round %d", round).isNotNull();
+                    check.accept(lock);
                     if (inside.incrementAndGet() != 1) {
                         overlaps.incrementAndGet();
                     }
@@ -212,9 +228,9 @@ class SocketProtocolTest {
             }));
         }
         for (Future<?> run : runs) {
-            run.get(60, TimeUnit.SECONDS);
+            run.get(90, TimeUnit.SECONDS);
         }
-        assertThat(overlaps).hasValue(0);
+        return overlaps.get();
     }
 
     @Test
@@ -261,28 +277,8 @@ class SocketProtocolTest {
 
     @Test
     void twoBackendsTakingTurnsWithoutPauseNeverStall() throws Exception {
-        AtomicInteger inside = new AtomicInteger();
-        AtomicInteger overlaps = new AtomicInteger();
-        List<Future<?>> runs = new ArrayList<>();
-        for (int i = 0; i < 2; i++) {
-            SocketLockBackend backend = backend();
-            runs.add(executor.submit(() -> {
-                for (int round = 0; round < 3000; round++) {
-                    BackendLock lock = backend.acquire("turns", Deadline.after(WAIT), reason -> { });
-                    assertThat(lock).as("no stall in round %d", round).isNotNull();
-                    if (inside.incrementAndGet() != 1) {
-                        overlaps.incrementAndGet();
-                    }
-                    inside.decrementAndGet();
-                    lock.release();
-                }
-                return null;
-            }));
-        }
-        for (Future<?> run : runs) {
-            run.get(90, TimeUnit.SECONDS);
-        }
-        assertThat(overlaps).hasValue(0);
+        assertThat(takeTurns(List.of(backend(), backend()), "turns", 3000, lock -> { })).as("overlapping holders")
+                .isZero();
     }
 
     @Test
