@@ -3,6 +3,7 @@ package dev.slocket.s3;
 import dev.slocket.LockBackendException;
 import dev.slocket.spi.Deadline;
 
+import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 import java.time.Duration;
@@ -44,6 +45,9 @@ final class FailureRun {
      * @throws LockBackendException if the failure is not transient or the run lasted too long
      */
     void failed(SdkException ex, String what, Deadline deadline) throws InterruptedException {
+        if (ex instanceof AbortedException || Thread.interrupted()) {
+            throw new InterruptedException(what + " was interrupted");
+        }
         if (failures++ == 0) {
             startNanos = System.nanoTime();
         }
