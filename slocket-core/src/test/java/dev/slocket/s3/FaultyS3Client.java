@@ -50,9 +50,10 @@ final class FaultyS3Client implements S3Client {
         this.real = real;
     }
 
+    /** @return creates of generation objects (not release markers, not the start-up probe's object) */
     static Predicate<Object> creates() {
         return request -> request instanceof PutObjectRequest put && put.ifNoneMatch() != null
-                && !LockKeys.isMarker(put.key());
+                && !LockKeys.isMarker(put.key()) && !put.key().contains("/.probe/");
     }
 
     static Predicate<Object> renewals() {
