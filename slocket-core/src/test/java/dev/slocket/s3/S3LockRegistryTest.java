@@ -1,6 +1,7 @@
 package dev.slocket.s3;
 
 import dev.slocket.HeldLock;
+import dev.slocket.LockBackendException;
 import dev.slocket.LockRegistry;
 import dev.slocket.LockRegistryContractTest;
 import dev.slocket.Slocket;
@@ -18,6 +19,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The registry contract on the S3 backend against a real S3Proxy; plus the request budget of an
@@ -100,6 +102,44 @@ class S3LockRegistryTest extends LockRegistryContractTest {
             assertThat(keys).containsExactlyInAnyOrder(LockKeys.generationKey(folder, last),
                     LockKeys.markerKey(folder, last));
         }
+    }
+
+    @Test
+    void reportsStatusAndWhetherANameIsLocked() throws Exception {
+        S3LockBackend backend = new S3LockBackend(client(), testOptions(prefix));
+        try (LockRegistry locks = Slocket.registry(backend)) {
+            assertThat(backend.status().usable()).isTrue();
+            assertThat(backend.status().details()).containsEntry("bucket", S3ProxyServer.BUCKET);
+            try (HeldLock lock = locks.acquire("status", LONG)) {
+                assertThat(backend.isLocked("status")).isTrue();
+            }
+            assertThat(backend.isLocked("status")).isFalse();
+        }
+        S3LockBackend missing = new S3LockBackend(client(), S3LockOptions.builder("no-such-bucket-here")
+                .probe(false).build());
+        assertThat(missing.status().usable()).isFalse();
+        assertThat(missing.status().reason()).contains("no-such-bucket-here");
+        missing.close();
+    }
+
+    @Test
+    void aMissingBucketFailsConstructionWithAClearMessage() throws Exception {
+        S3Client client = client();
+        assertThatThrownBy(() -> Slocket.s3(client, "no-such-bucket-here"))
+                .isInstanceOf(LockBackendException.class).hasMessageContaining("no-such-bucket-here")
+                .hasMessageContaining("404");
+    }
+
+    @Test
+    void bodiesRoundTripAndForeignBodiesAreRead() {
+        LockBody body = new LockBody(true, "o\\\"x", "n", 7, 3000, "2026-01-01T00:00:00Z");
+        assertThat(LockBody.parse(body.toJson())).isEqualTo(body);
+        assertThat(LockBody.parse("{\"locked\":false}").locked()).isFalse();
+        assertThat(LockBody.parse("{\"locked\": true, \"extra\": [1], \"token\": 3}"))
+                .satisfies(parsed -> {
+                    assertThat(parsed.locked()).isTrue();
+                    assertThat(parsed.token()).isEqualTo(3);
+                });
     }
 
     @Test
