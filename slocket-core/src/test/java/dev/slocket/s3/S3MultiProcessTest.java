@@ -26,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Child JVMs contending for one S3 lock on a real S3Proxy: exclusion checked with a
@@ -96,10 +95,22 @@ class S3MultiProcessTest {
         return child;
     }
 
-    private static long heldToken(ChildJvm child) {
+    /** @return the token of a child that holds the lock, recorded in {@link #TOKENS} */
+    private ChildJvm holder() throws Exception {
+        ChildJvm child = child("hold", 0);
         child.awaitLine("HELD ", Duration.ofSeconds(60));
-        return child.lines().stream().filter(line -> line.startsWith("HELD ")).findFirst()
-                .map(line -> Long.parseLong(line.substring(5).trim())).orElseThrow();
+        TOKENS.add(child.lines().stream().filter(line -> line.startsWith("HELD ")).findFirst()
+                .map(line -> Long.parseLong(line.substring(5).trim())).orElseThrow());
+        return child;
+    }
+
+    /** Takes the lock over from the child that held it last; checks and records the token. */
+    private static HeldLock takeOver() {
+        long holderToken = TOKENS.get(TOKENS.size() - 1);
+        HeldLock lock = registry.acquire(NAME, Duration.ofSeconds(30));
+        assertThat(lock.fencingToken()).isGreaterThan(holderToken);
+        TOKENS.add(lock.fencingToken());
+        return lock;
     }
 
     @Test
@@ -122,32 +133,24 @@ class S3MultiProcessTest {
     @Test
     @Order(2)
     void aKilledHolderIsTakenOverWithinLeasePlusMarginPlusTwoSeconds() throws Exception {
-        ChildJvm holder = child("hold", 0);
-        long holderToken = heldToken(holder);
-        TOKENS.add(holderToken);
-        holder.kill();
+        holder().kill();
         long killed = System.nanoTime();
-        try (HeldLock lock = registry.acquire(NAME, Duration.ofSeconds(30))) {
+        try (HeldLock lock = takeOver()) {
             Duration took = Duration.ofNanos(System.nanoTime() - killed);
             assertThat(took).isLessThanOrEqualTo(LEASE.plus(MARGIN).plusSeconds(2));
             assertThat(took).as("not before the lease ran out").isGreaterThanOrEqualTo(LEASE);
-            assertThat(lock.fencingToken()).isGreaterThan(holderToken);
-            TOKENS.add(lock.fencingToken());
         }
     }
 
     @Test
     @Order(3)
     void aFrozenHolderIsTakenOverAndLearnsOfTheLossWhenResumed() throws Exception {
-        ChildJvm holder = child("hold", 0);
-        long holderToken = heldToken(holder);
-        TOKENS.add(holderToken);
+        ChildJvm holder = holder();
+        long holderToken = TOKENS.get(TOKENS.size() - 1);
         holder.freeze();
         AtomicReference<String> ourLoss = new AtomicReference<>();
-        try (HeldLock lock = registry.acquire(NAME, Duration.ofSeconds(30))) {
+        try (HeldLock lock = takeOver()) {
             lock.onLost(loss -> ourLoss.set(loss.reason()));
-            assertThat(lock.fencingToken()).isGreaterThan(holderToken);
-            TOKENS.add(lock.fencingToken());
             holder.resume();
             holder.awaitLine("LOST " + holderToken, LEASE.plusSeconds(3));
             // the resumed holder's renewal attempts must not disturb the new holder: hold over two renewals
