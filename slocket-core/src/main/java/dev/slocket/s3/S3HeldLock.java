@@ -5,8 +5,8 @@ import dev.slocket.spi.LossListener;
 
 import software.amazon.awssdk.core.exception.SdkException;
 
-import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -226,7 +226,13 @@ final class S3HeldLock implements BackendLock {
         }
         log.warn("Lost S3 lock '{}' (generation {}, bucket {}): {}", name, generation, context.calls().bucket(),
                 reason);
-        lossListener.lockLost(reason);
+        // listeners run off the timer thread, so a slow one cannot delay other holds' expiry
+        try {
+            context.io().execute(() -> lossListener.lockLost(reason));
+        }
+        catch (RejectedExecutionException ex) {
+            lossListener.lockLost(reason);
+        }
     }
 
     private synchronized boolean isHeld() {
@@ -252,10 +258,5 @@ final class S3HeldLock implements BackendLock {
             cancelTimers();
         }
         new ReleaseMarker(context, name, folder, generation).write();
-    }
-
-    /** @return how long the hold stays valid without another renewal; for tests */
-    synchronized Duration validFor() {
-        return Duration.ofNanos(Math.max(0, validUntilNanos - System.nanoTime()));
     }
 }

@@ -72,11 +72,6 @@ public final class S3LockBackend implements LockBackend {
         return "s3";
     }
 
-    /** @return this instance's owner id, written into every lock object it creates */
-    public String owner() {
-        return context.owner();
-    }
-
     @Override
     public BackendLock acquire(String name, Deadline deadline, LossListener lossListener) throws InterruptedException {
         return new Acquisition(context, name, keys.folder(name), deadline, lossListener).run();
