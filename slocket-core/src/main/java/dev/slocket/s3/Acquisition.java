@@ -7,6 +7,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,6 +71,9 @@ final class Acquisition {
             if (listing.free()) {
                 lock = create(listing);
             }
+            else if (deadline.isExpired()) {
+                return null;
+            }
             else if (takeoverDue(listing, listSent, listReceived)) {
                 log.warn("Taking over S3 lock '{}': generation {} of {} unchanged for its lease plus {}", name,
                         listing.latest(), watch.owner(), context.options().safetyMargin());
@@ -117,7 +121,7 @@ final class Acquisition {
                     - System.nanoTime();
             delay = Math.min(delay, Math.max(1, dueIn / 1_000_000 + 1));
         }
-        return Math.max(1, deadline.remainingMillisAtMost(delay, java.util.concurrent.TimeUnit.MILLISECONDS));
+        return Math.max(1, deadline.remainingMillisAtMost(delay, TimeUnit.MILLISECONDS));
     }
 
     /**

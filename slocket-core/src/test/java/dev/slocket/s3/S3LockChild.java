@@ -17,7 +17,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * A child JVM for cross-process S3 tests.
  * Arguments: endpoint, key prefix, lock name, marker directory, mode ({@code contend} or
- * {@code hold}), rounds. Prints {@code HELD <token>}, {@code LOST <token>}, {@code DONE}.
+ * {@code hold}), rounds, lease in milliseconds. Prints {@code HELD <token>}, {@code LOST <token>}, {@code DONE}.
  */
 public final class S3LockChild {
 
@@ -33,7 +33,8 @@ public final class S3LockChild {
         String name = args[2];
         OccupancyMarker marker = new OccupancyMarker(Path.of(args[3]));
         String who = "child-" + ProcessHandle.current().pid();
-        try (LockRegistry locks = Slocket.s3(client, S3MultiProcessTest.options(args[1]))) {
+        Duration lease = Duration.ofMillis(Long.parseLong(args[6]));
+        try (LockRegistry locks = Slocket.s3(client, S3MultiProcessTest.options(args[1], lease))) {
             if (args[4].equals("hold")) {
                 HeldLock lock = locks.acquire(name, Duration.ofSeconds(60));
                 lock.onLost(loss -> System.out.println("LOST " + loss.fencingToken() + " " + loss.reason()));

@@ -55,8 +55,15 @@ class S3MultiProcessTest {
 
     private final List<ChildJvm> children = new ArrayList<>();
 
-    static S3LockOptions options(String prefix) {
-        return S3LockOptions.builder(S3ProxyServer.BUCKET).keyPrefix(prefix).lease(LEASE).safetyMargin(MARGIN)
+    /**
+     * Contending children use a longer lease: a fresh JVM on a loaded machine can stall for
+     * seconds, and a holder stalled past its lease is rightly taken over; that case has its own
+     * test (SIGSTOP), with the short lease.
+     */
+    static final Duration CONTENDER_LEASE = Duration.ofSeconds(15);
+
+    static S3LockOptions options(String prefix, Duration lease) {
+        return S3LockOptions.builder(S3ProxyServer.BUCKET).keyPrefix(prefix).lease(lease).safetyMargin(MARGIN)
                 .poll(Duration.ofMillis(10), Duration.ofMillis(200)).requestTimeout(Duration.ofSeconds(5))
                 .failureTimeout(Duration.ofSeconds(10)).build();
     }
@@ -64,7 +71,7 @@ class S3MultiProcessTest {
     @BeforeAll
     static void openRegistry() throws Exception {
         client = S3ProxyServer.shared().client();
-        registry = Slocket.s3(client, options(PREFIX));
+        registry = Slocket.s3(client, options(PREFIX, LEASE));
     }
 
     @AfterAll
@@ -89,8 +96,9 @@ class S3MultiProcessTest {
     }
 
     private ChildJvm child(String mode, int rounds) throws Exception {
+        Duration lease = mode.equals("hold") ? LEASE : CONTENDER_LEASE;
         ChildJvm child = ChildJvm.start(directory, S3LockChild.class, S3ProxyServer.shared().endpoint().toString(),
-                PREFIX, NAME, directory.toString(), mode, Integer.toString(rounds));
+                PREFIX, NAME, directory.toString(), mode, Integer.toString(rounds), Long.toString(lease.toMillis()));
         children.add(child);
         return child;
     }
