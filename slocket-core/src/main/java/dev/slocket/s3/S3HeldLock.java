@@ -99,11 +99,11 @@ final class S3HeldLock implements BackendLock {
         if (written.isEmpty()) {
             return;
         }
-        Optional<Boolean> succeeded = successorExists(validUntil);
-        if (succeeded.isEmpty()) {
+        Optional<Boolean> successor = successorExists(validUntil);
+        if (successor.isEmpty()) {
             return;
         }
-        if (succeeded.get()) {
+        if (successor.get()) {
             lose("a newer generation of the lock exists: it was taken over");
             return;
         }
