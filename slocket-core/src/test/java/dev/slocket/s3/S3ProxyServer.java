@@ -8,8 +8,10 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -50,7 +52,7 @@ public final class S3ProxyServer implements AutoCloseable {
             S3ProxyServer server = create();
             server.start();
             server.createBucket(BUCKET);
-            Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "s3proxy-stop"));
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "s3proxy-stop"));
             shared = server;
         }
         return shared;
@@ -148,8 +150,15 @@ public final class S3ProxyServer implements AutoCloseable {
         }
     }
 
+    /** Stops the server and deletes its data. */
     @Override
     public void close() {
         stop();
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+        catch (IOException ex) {
+            // a temporary directory left behind is harmless
+        }
     }
 }
