@@ -38,9 +38,13 @@ public final class FileLockBackend implements LockBackend {
      * @throws LockBackendException if the directory cannot be created, is not a directory or is not writable
      */
     public FileLockBackend(FileLockOptions options) {
+        this(options, new StaleTakeover());
+    }
+
+    FileLockBackend(FileLockOptions options, StaleTakeover takeover) {
         this.options = options;
         prepareDirectory(options.directory());
-        this.engine = new LockDirEngine();
+        this.engine = new LockDirEngine(takeover);
     }
 
     private static void prepareDirectory(Path directory) {

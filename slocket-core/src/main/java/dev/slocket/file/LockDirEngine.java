@@ -33,13 +33,14 @@ final class LockDirEngine implements AutoCloseable {
 
     private final MtimePrecision.Cache precisions = new MtimePrecision.Cache();
 
-    private final StaleTakeover takeover = new StaleTakeover();
+    private final StaleTakeover takeover;
 
     private final ScheduledThreadPoolExecutor heartbeats;
 
     private final DirectoryWatcher watcher;
 
-    LockDirEngine() {
+    LockDirEngine(StaleTakeover takeover) {
+        this.takeover = takeover;
         int id = IDS.incrementAndGet();
         this.heartbeats = new ScheduledThreadPoolExecutor(1, task -> {
             Thread thread = new Thread(task, "slocket-file-" + id + "-heartbeat");

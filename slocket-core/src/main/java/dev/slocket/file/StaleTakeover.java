@@ -54,6 +54,20 @@ final class StaleTakeover {
 
     private final AtomicLong count = new AtomicLong();
 
+    private final Runnable beforeMoveAside;
+
+    StaleTakeover() {
+        this(() -> { });
+    }
+
+    /**
+     * @param beforeMoveAside runs after the stale directory was re-checked and before it is moved
+     *        aside; tests widen the race window with it
+     */
+    StaleTakeover(Runnable beforeMoveAside) {
+        this.beforeMoveAside = beforeMoveAside;
+    }
+
     /** @return how many stale locks this instance took over */
     long count() {
         return count.get();
@@ -100,6 +114,7 @@ final class StaleTakeover {
         if (!stale.isStale(timing.staleMillis(), System.currentTimeMillis())) {
             return null;
         }
+        beforeMoveAside.run();
         Path tombstone = lockDir.resolveSibling(".slocket-tombstone-" + UUID.randomUUID());
         try {
             Files.move(lockDir, tombstone, StandardCopyOption.ATOMIC_MOVE);
