@@ -43,9 +43,7 @@ public record PathLockOptions(LockTiming timing, boolean realpath, Path lockfile
     /** Builds {@link PathLockOptions}; every option starts at its default. */
     public static final class Builder {
 
-        private Duration stale;
-
-        private Duration update;
+        private LockTiming timing = LockTiming.defaults();
 
         private boolean realpath = true;
 
@@ -59,20 +57,11 @@ public record PathLockOptions(LockTiming timing, boolean realpath, Path lockfile
         }
 
         /**
-         * @param value the staleness threshold; {@code null} means 10 s, below 2 s means 2 s
+         * @param value {@code stale} and {@code update}, e.g. {@code new LockTiming(Duration.ofSeconds(30), null)}
          * @return this builder
          */
-        public Builder stale(Duration value) {
-            this.stale = value;
-            return this;
-        }
-
-        /**
-         * @param value the heartbeat interval; {@code null} means {@code stale/2}; clamped to 1 s..{@code stale/2}
-         * @return this builder
-         */
-        public Builder update(Duration value) {
-            this.update = value;
+        public Builder timing(LockTiming value) {
+            this.timing = value;
             return this;
         }
 
@@ -113,7 +102,7 @@ public record PathLockOptions(LockTiming timing, boolean realpath, Path lockfile
         }
 
         public PathLockOptions build() {
-            return new PathLockOptions(new LockTiming(stale, update), realpath, lockfilePath, acquireTimeout, watchPollInterval);
+            return new PathLockOptions(timing, realpath, lockfilePath, acquireTimeout, watchPollInterval);
         }
     }
 }

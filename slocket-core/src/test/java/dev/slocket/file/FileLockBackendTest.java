@@ -176,6 +176,59 @@ class FileLockBackendTest {
         assertThat(losses).isEmpty();
     }
 
+    /**
+     * FL-33, FL-36: when the heartbeat cannot stat or refresh the directory (here the lock
+     * directory's parent was replaced by a regular file, as when a mount goes away), it retries
+     * every second and reports the loss once {@code stale} has passed without a refresh.
+     */
+    @Test
+    void heartbeatThatCannotRunWithinStaleIsALoss() throws Exception {
+        Path locks = Files.createDirectory(directory.resolve("mount"));
+        LockRegistry registry = Slocket.file(FileLockOptions.builder(locks).stale(STALE).build());
+        registries.add(registry);
+        List<LockLoss> losses = new CopyOnWriteArrayList<>();
+        registry.addLockLostListener(losses::add);
+        HeldLock lock = registry.acquire("unreachable", Duration.ZERO);
+        long brokenAt = System.nanoTime();
+        Files.move(locks, directory.resolve("unmounted"));
+        Files.createFile(locks);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !losses.isEmpty());
+        assertThat(Duration.ofNanos(System.nanoTime() - brokenAt)).isGreaterThanOrEqualTo(STALE);
+        assertThat(losses).singleElement()
+                .satisfies(loss -> assertThat(loss.reason()).contains("within the stale threshold"));
+        assertThat(lock.isHeld()).isFalse();
+    }
+
+    /** FL-24 inside one JVM: two registries that find the same stale lock never both win. */
+    @Test
+    void twoRegistriesOfOneJvmNeverBothTakeOverAStaleLock() throws Exception {
+        LockRegistry first = registry();
+        LockRegistry second = registry();
+        Path lockDir = directory.resolve("both.lock");
+        for (int round = 0; round < 20; round++) {
+            Files.createDirectory(lockDir);
+            Files.setLastModifiedTime(lockDir, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+            CompletableFuture<java.util.Optional<HeldLock>> a = CompletableFuture.supplyAsync(() -> tryAfter(start, first));
+            CompletableFuture<java.util.Optional<HeldLock>> b = CompletableFuture.supplyAsync(() -> tryAfter(start, second));
+            List<HeldLock> winners = new ArrayList<>();
+            a.get(10, TimeUnit.SECONDS).ifPresent(winners::add);
+            b.get(10, TimeUnit.SECONDS).ifPresent(winners::add);
+            assertThat(winners).as("winners of round %d", round).hasSize(1);
+            winners.forEach(HeldLock::release);
+        }
+    }
+
+    private static java.util.Optional<HeldLock> tryAfter(java.util.concurrent.CyclicBarrier start, LockRegistry registry) {
+        try {
+            start.await(10, TimeUnit.SECONDS);
+        }
+        catch (Exception ex) {
+            throw new IllegalStateException(ex);
+        }
+        return registry.tryAcquire("both");
+    }
+
     /** Waiting reacts to a release at once through the watch service, not the (60 s) poll. */
     @Test
     void waiterWakesOnReleaseWithoutPolling() throws Exception {

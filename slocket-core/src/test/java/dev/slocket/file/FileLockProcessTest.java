@@ -121,6 +121,25 @@ class FileLockProcessTest {
     }
 
     /**
+     * FL-35: a holder frozen past stale that nobody took over finds its directory unchanged when
+     * resumed; the late heartbeat refreshes it and is not a loss.
+     */
+    @Test
+    void lateHeartbeatOfAnUntouchedLockIsNotALoss() throws Exception {
+        ChildJvm holder = child("hold", directory.toString(), "dozing");
+        holder.awaitLine("ACQUIRED", STARTUP);
+        Path lockDir = directory.resolve("dozing.lock");
+        holder.freeze();
+        FileTime frozenMtime = Files.getLastModifiedTime(lockDir);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> System.currentTimeMillis() - frozenMtime.toMillis() > STALE.toMillis() + 200);
+        holder.resume();
+        await().atMost(Duration.ofSeconds(5)).until(() -> Files.getLastModifiedTime(lockDir).compareTo(frozenMtime) > 0);
+        assertThat(holder.output()).doesNotContain("LOST");
+        assertThat(registry().tryAcquire("dozing")).isEmpty();
+    }
+
+    /**
      * FL-24: two processes released at once onto the same stale lock; in every round exactly one
      * of them wins the takeover. One of them pauses 100 ms between finding the lock stale and
      * removing it, the window in which the original's stat-rmdir-mkdir gives two winners (#121).

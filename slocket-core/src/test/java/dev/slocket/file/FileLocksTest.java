@@ -112,7 +112,7 @@ class FileLocksTest {
         Path lockDir = Files.createDirectory(tmp.resolve("foo.lock"));
         assertThat(FileLocks.check(foo)).isTrue();
         Files.setLastModifiedTime(lockDir, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 2200));
-        assertThat(FileLocks.check(foo, PathLockOptions.builder().stale(Duration.ofMillis(100)).build())).isFalse();
+        assertThat(FileLocks.check(foo, PathLockOptions.builder().timing(new LockTiming(Duration.ofMillis(100), null)).build())).isFalse();
         assertThat(FileLocks.check(foo)).as("default stale is 10 s").isTrue();
     }
 
@@ -166,7 +166,7 @@ class FileLocksTest {
     @Test
     void vanishedLockDirectoryIsReportedAndTheFileCanBeLockedAgain() throws Exception {
         Path foo = file("foo");
-        FileLock lock = FileLocks.lock(foo, PathLockOptions.builder().stale(Duration.ofSeconds(2)).build());
+        FileLock lock = FileLocks.lock(foo, PathLockOptions.builder().timing(new LockTiming(Duration.ofSeconds(2), null)).build());
         CompletableFuture<String> lost = new CompletableFuture<>();
         lock.onLost(loss -> lost.complete(loss.reason()));
         Files.delete(lock.lockDirectory());
