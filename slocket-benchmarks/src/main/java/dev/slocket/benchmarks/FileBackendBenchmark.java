@@ -3,6 +3,7 @@ package dev.slocket.benchmarks;
 import dev.slocket.HeldLock;
 import dev.slocket.LockRegistry;
 import dev.slocket.Slocket;
+import dev.slocket.spi.FencingCounterFile;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -23,7 +24,11 @@ import java.util.Arrays;
  *
  * <ul>
  * <li>Uncontended acquire + release through a registry, against {@code mkdir} + stat +
- * {@code rmdir} of the same directory, interleaved in rounds; the median round of each.</li>
+ * {@code rmdir} in the same directory, interleaved in short rounds; the ratio is the median of
+ * the per-round ratios, so that load changes on a shared machine hit both sides alike. A third
+ * series, the "protocol floor", adds what the protocol itself needs on top (the fencing counter
+ * file's open/read/write/close and the stat before {@code rmdir} that checks the lock is still
+ * ours), to show where the difference goes.</li>
  * <li>Contended handoff between two processes: this process holds, a child JVM waits in
  * {@code acquire}; the time from the start of our release to the end of the child's acquire
  * ({@link System#nanoTime()} is the system-wide monotonic clock on Linux). The floor is the
@@ -34,9 +39,9 @@ import java.util.Arrays;
  */
 public final class FileBackendBenchmark {
 
-    private static final int ROUNDS = 7;
+    private static final int ROUNDS = 21;
 
-    private static final int OPS_PER_ROUND = 5_000;
+    private static final int OPS_PER_ROUND = 2_000;
 
     private static final int HANDOFFS = 300;
 
@@ -59,26 +64,45 @@ public final class FileBackendBenchmark {
         Path floorDir = directory.resolve("floor.lock");
         double[] floor = new double[ROUNDS];
         double[] backend = new double[ROUNDS];
+        double[] ratio = new double[ROUNDS];
+        double[] protocol = new double[ROUNDS];
         try (LockRegistry registry = Slocket.file(directory)) {
             for (int warm = 0; warm < 2; warm++) {
                 mkdirStatRmdir(floorDir);
+                protocolFloor(floorDir);
                 acquireRelease(registry);
             }
             for (int round = 0; round < ROUNDS; round++) {
                 floor[round] = mkdirStatRmdir(floorDir);
                 backend[round] = acquireRelease(registry);
+                ratio[round] = backend[round] / floor[round];
+                protocol[round] = protocolFloor(floorDir) / floor[round];
             }
         }
-        double floorMedian = median(floor);
-        double backendMedian = median(backend);
-        System.out.printf("uncontended: mkdir+stat+rmdir %.2f us/op, acquire+release %.2f us/op, ratio %.2f%n",
-                floorMedian / 1000, backendMedian / 1000, backendMedian / floorMedian);
+        System.out.printf("uncontended: mkdir+stat+rmdir %.1f us/op, acquire+release %.1f us/op (medians of %d rounds"
+                + " of %d), ratio %.2f (median per-round ratio)%n", median(floor) / 1000, median(backend) / 1000, ROUNDS,
+                OPS_PER_ROUND, median(ratio));
+        System.out.printf("protocol floor (mkdir+stat+counter file+stat+rmdir): ratio %.2f to mkdir+stat+rmdir%n",
+                median(protocol));
     }
 
     private static double mkdirStatRmdir(Path dir) throws IOException {
         long start = System.nanoTime();
         for (int i = 0; i < OPS_PER_ROUND; i++) {
             Files.createDirectory(dir);
+            Files.readAttributes(dir, BasicFileAttributes.class);
+            Files.delete(dir);
+        }
+        return (System.nanoTime() - start) / (double) OPS_PER_ROUND;
+    }
+
+    private static double protocolFloor(Path dir) throws IOException {
+        Path counter = dir.resolveSibling("floor.lock.fence");
+        long start = System.nanoTime();
+        for (int i = 0; i < OPS_PER_ROUND; i++) {
+            Files.createDirectory(dir);
+            Files.readAttributes(dir, BasicFileAttributes.class);
+            FencingCounterFile.next(counter);
             Files.readAttributes(dir, BasicFileAttributes.class);
             Files.delete(dir);
         }
