@@ -35,6 +35,8 @@ final class LockDirEngine implements AutoCloseable {
 
     private final StaleTakeover takeover;
 
+    private final StalenessJudge judge = new StalenessJudge();
+
     private final ScheduledThreadPoolExecutor heartbeats;
 
     private final DirectoryWatcher watcher;
@@ -118,11 +120,11 @@ final class LockDirEngine implements AutoCloseable {
             // it vanished meanwhile: exactly one more try, without stale checking (FL-19)
             return Attempt.of(create(paths.lockDir()), null);
         }
-        if (!seen.isStale(timing.staleMillis(), System.currentTimeMillis())) {
+        if (!judge.isStale(paths.lockDir(), seen, timing)) {
             return Attempt.busy(seen);
         }
         // a lost takeover race leaves nothing to time: wait for the next removal or the poll
-        return Attempt.of(takeover.takeOver(paths, timing, () -> create(paths.lockDir())), null);
+        return Attempt.of(takeover.takeOver(paths, timing, judge, () -> create(paths.lockDir())), null);
     }
 
     /**

@@ -76,17 +76,18 @@ final class StaleTakeover {
     /**
      * @param paths the lock
      * @param timing the lock's staleness threshold
+     * @param judge decides, again under the takeover lock, whether the directory is still stale
      * @param creator makes the lock directory once the stale one is gone
      * @return the new lock directory's stamp, or {@code null} if someone else holds or is taking over the lock
      */
-    DirStamp takeOver(LockPaths paths, LockTiming timing, Creator creator) throws IOException {
+    DirStamp takeOver(LockPaths paths, LockTiming timing, StalenessJudge judge, Creator creator) throws IOException {
         Path takeoverFile = paths.takeoverFile();
         if (!IN_PROGRESS.add(takeoverFile)) {
             return null;
         }
         try (FileChannel channel = FileChannel.open(takeoverFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock osLock = tryLock(channel)) {
-            return osLock == null ? null : takeOverLocked(paths, timing, creator);
+            return osLock == null ? null : takeOverLocked(paths, timing, judge, creator);
         }
         finally {
             IN_PROGRESS.remove(takeoverFile);
@@ -102,7 +103,7 @@ final class StaleTakeover {
         }
     }
 
-    private DirStamp takeOverLocked(LockPaths paths, LockTiming timing, Creator creator) throws IOException {
+    private DirStamp takeOverLocked(LockPaths paths, LockTiming timing, StalenessJudge judge, Creator creator) throws IOException {
         Path lockDir = paths.lockDir();
         DirStamp stale;
         try {
@@ -111,7 +112,7 @@ final class StaleTakeover {
         catch (NoSuchFileException ex) {
             return creator.create();
         }
-        if (!stale.isStale(timing.staleMillis(), System.currentTimeMillis())) {
+        if (!judge.isStale(lockDir, stale, timing)) {
             return null;
         }
         beforeMoveAside.run();
@@ -131,8 +132,8 @@ final class StaleTakeover {
         DirStamp created = creator.create();
         if (created != null) {
             long takeovers = count.incrementAndGet();
-            log.warn("Took over stale lock {} (last refreshed {} ms ago, stale after {} ms; takeover #{})", lockDir,
-                    System.currentTimeMillis() - stale.mtimeMillis(), timing.staleMillis(), takeovers);
+            log.warn("Took over stale lock {} (mtime {}, now {}, stale after {}; takeover #{})", lockDir,
+                    stale.mtime(), java.time.Instant.now(), timing.stale(), takeovers);
         }
         return created;
     }

@@ -123,6 +123,24 @@ class FileLockBackendTest {
                 .as("no tombstone left").noneMatch(name -> name.startsWith(".slocket-tombstone"));
     }
 
+    /**
+     * FL-63: a lock dated an hour ahead is not fresh for ever: once its mtime has stayed unchanged
+     * for stale (2 s) on the local clock it is taken over; check-style queries still call it locked.
+     */
+    @Test
+    void futureDatedLockIsTakenOverAfterStayingUnchangedForStale() throws Exception {
+        Path lockDir = Files.createDirectory(directory.resolve("future.lock"));
+        Files.setLastModifiedTime(lockDir, FileTime.fromMillis(System.currentTimeMillis() + 3_600_000));
+        LockRegistry registry = registry(Duration.ofMillis(500));
+        assertThat(backend(registry).isLocked("future")).isTrue();
+        long start = System.nanoTime();
+        try (HeldLock lock = registry.acquire("future", Duration.ofSeconds(10))) {
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(took).isGreaterThanOrEqualTo(STALE).isLessThan(Duration.ofSeconds(5));
+            assertThat(backend(registry).takeovers()).isEqualTo(1);
+        }
+    }
+
     /** FL-21: a fresh lock held elsewhere is not taken over; the wait times out. */
     @Test
     void freshLockOfSomeoneElseIsNeverTakenOver() throws Exception {

@@ -89,6 +89,10 @@ class FileLockProcessTest {
         ChildJvm holder = child("hold", directory.toString(), "killed");
         holder.awaitLine("ACQUIRED", STARTUP);
         long childToken = tokenAfter("ACQUIRED", holder);
+        // the precision probe dates a new lock up to 1 s ahead; kill after the first refresh to now
+        Path lockDir = directory.resolve("killed.lock");
+        FileTime probed = Files.getLastModifiedTime(lockDir);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !Files.getLastModifiedTime(lockDir).equals(probed));
         holder.kill();
         long killedAt = System.nanoTime();
         try (HeldLock lock = registry().acquire("killed", Duration.ofSeconds(10))) {
