@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -133,7 +134,7 @@ final class StaleTakeover {
         if (created != null) {
             long takeovers = count.incrementAndGet();
             log.warn("Took over stale lock {} (mtime {}, now {}, stale after {}; takeover #{})", lockDir,
-                    stale.mtime(), java.time.Instant.now(), timing.stale(), takeovers);
+                    stale.mtime(), Instant.now(), timing.stale(), takeovers);
         }
         return created;
     }

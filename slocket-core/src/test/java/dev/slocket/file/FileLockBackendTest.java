@@ -179,6 +179,24 @@ class FileLockBackendTest {
         assertThat(mtime(lockDir)).isEqualTo(foreign);
     }
 
+    /** FL-42: a directory replaced by another one with the same mtime is not ours (file key differs). */
+    @Test
+    void replacedDirectoryWithTheSameMtimeIsALoss() throws Exception {
+        LockRegistry registry = registry();
+        List<LockLoss> losses = new CopyOnWriteArrayList<>();
+        registry.addLockLostListener(losses::add);
+        HeldLock lock = registry.acquire("replaced", Duration.ZERO);
+        Path lockDir = directory.resolve("replaced.lock");
+        FileTime ours = mtime(lockDir);
+        Files.move(lockDir, directory.resolve("kept-aside"));
+        Files.createDirectory(lockDir);
+        Files.setLastModifiedTime(lockDir, ours);
+        await().atMost(Duration.ofSeconds(3)).until(() -> !losses.isEmpty());
+        assertThat(lock.isHeld()).isFalse();
+        lock.release();
+        assertThat(lockDir).as("the new owner's directory stays").isDirectory();
+    }
+
     /** FL-41, FL-47: after release no heartbeat touches the path, even when someone else creates it again. */
     @Test
     void releaseStopsTheHeartbeat() throws Exception {
