@@ -26,7 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * The locks a process holds are removed when the JVM shuts down (not on SIGKILL: they then go
  * stale). A second {@code lock} of a file this process holds fails like any other busy lock:
- * locks are not re-entrant.
+ * locks are not re-entrant. Two small files stay beside the lock directory for good:
+ * {@code F.lock.takeover} (serialises stale takeovers) and {@code F.lock.fence} (fencing tokens).
  */
 public final class FileLocks {
 

@@ -56,6 +56,12 @@ class FileLockBackendTest {
         return (FileLockBackend) ((dev.slocket.internal.LocalLockRegistry) registry).backend();
     }
 
+    private static List<LockLoss> lossesOf(LockRegistry registry) {
+        List<LockLoss> losses = new CopyOnWriteArrayList<>();
+        registry.addLockLostListener(losses::add);
+        return losses;
+    }
+
     private static FileTime mtime(Path path) throws Exception {
         return Files.getLastModifiedTime(path);
     }
@@ -165,8 +171,7 @@ class FileLockBackendTest {
     @Test
     void mtimeNotOursIsALossAndTheDirectoryStays() throws Exception {
         LockRegistry registry = registry();
-        List<LockLoss> losses = new CopyOnWriteArrayList<>();
-        registry.addLockLostListener(losses::add);
+        List<LockLoss> losses = lossesOf(registry);
         HeldLock lock = registry.acquire("stolen", Duration.ZERO);
         Path lockDir = directory.resolve("stolen.lock");
         FileTime foreign = FileTime.fromMillis(System.currentTimeMillis() + 777);
@@ -183,8 +188,7 @@ class FileLockBackendTest {
     @Test
     void replacedDirectoryWithTheSameMtimeIsALoss() throws Exception {
         LockRegistry registry = registry();
-        List<LockLoss> losses = new CopyOnWriteArrayList<>();
-        registry.addLockLostListener(losses::add);
+        List<LockLoss> losses = lossesOf(registry);
         HeldLock lock = registry.acquire("replaced", Duration.ZERO);
         Path lockDir = directory.resolve("replaced.lock");
         FileTime ours = mtime(lockDir);
@@ -201,8 +205,7 @@ class FileLockBackendTest {
     @Test
     void releaseStopsTheHeartbeat() throws Exception {
         LockRegistry registry = registry();
-        List<LockLoss> losses = new CopyOnWriteArrayList<>();
-        registry.addLockLostListener(losses::add);
+        List<LockLoss> losses = lossesOf(registry);
         registry.acquire("stopped", Duration.ZERO).release();
         Path lockDir = Files.createDirectory(directory.resolve("stopped.lock"));
         FileTime theirs = FileTime.fromMillis(System.currentTimeMillis() - 500);
@@ -222,8 +225,7 @@ class FileLockBackendTest {
         Path locks = Files.createDirectory(directory.resolve("mount"));
         LockRegistry registry = Slocket.file(FileLockOptions.builder(locks).stale(STALE).build());
         registries.add(registry);
-        List<LockLoss> losses = new CopyOnWriteArrayList<>();
-        registry.addLockLostListener(losses::add);
+        List<LockLoss> losses = lossesOf(registry);
         HeldLock lock = registry.acquire("unreachable", Duration.ZERO);
         long brokenAt = System.nanoTime();
         Files.move(locks, directory.resolve("unmounted"));
