@@ -11,6 +11,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,6 +43,9 @@ final class LockDirEngine implements AutoCloseable {
 
     private final DirectoryWatcher watcher;
 
+    /** Runs loss listeners, so a slow listener never delays the heartbeats of other locks. */
+    private final ExecutorService lossNotifier;
+
     LockDirEngine(StaleTakeover takeover) {
         this.takeover = takeover;
         int id = IDS.incrementAndGet();
@@ -50,6 +55,11 @@ final class LockDirEngine implements AutoCloseable {
             return thread;
         });
         heartbeats.setRemoveOnCancelPolicy(true);
+        this.lossNotifier = Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "slocket-file-" + id + "-loss");
+            thread.setDaemon(true);
+            return thread;
+        });
         this.watcher = new DirectoryWatcher("slocket-file-" + id + "-watch");
     }
 
@@ -101,7 +111,8 @@ final class LockDirEngine implements AutoCloseable {
             throw ex;
         }
         MtimePrecision precision = precisions.get(paths.parent());
-        DirectoryHold hold = new DirectoryHold(paths, timing, precision, stamp, token, listener, heartbeats);
+        LossListener offHeartbeatThread = reason -> lossNotifier.execute(() -> listener.lockLost(reason));
+        DirectoryHold hold = new DirectoryHold(paths, timing, precision, stamp, token, offHeartbeatThread, heartbeats);
         hold.start();
         return hold;
     }
@@ -185,6 +196,7 @@ final class LockDirEngine implements AutoCloseable {
     @Override
     public void close() {
         heartbeats.shutdownNow();
+        lossNotifier.shutdown();
         watcher.close();
     }
 

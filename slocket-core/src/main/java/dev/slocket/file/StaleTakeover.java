@@ -142,7 +142,7 @@ final class StaleTakeover {
     private static void restore(Path tombstone, Path lockDir) throws IOException {
         try {
             Files.move(tombstone, lockDir);
-            log.debug("Lock {} was refreshed during a takeover; put it back", lockDir);
+            log.warn("Lock {} was refreshed by its owner during a takeover; put it back", lockDir);
         }
         catch (FileAlreadyExistsException ex) {
             // its owner's heartbeat now finds the directory changed and reports the loss
