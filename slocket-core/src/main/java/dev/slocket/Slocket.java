@@ -1,5 +1,7 @@
 package dev.slocket;
 
+import dev.slocket.file.FileLockBackend;
+import dev.slocket.file.FileLockOptions;
 import dev.slocket.internal.LocalLockRegistry;
 import dev.slocket.memory.MemoryLockBackend;
 import dev.slocket.s3.S3LockBackend;
@@ -44,6 +46,26 @@ public final class Slocket {
      */
     public static LockRegistry socket(SocketLockOptions options) {
         return registry(new SocketLockBackend(options));
+    }
+
+    /**
+     * Locks shared by every process that sees {@code directory}, on one host or a shared file
+     * system: lock {@code N} is the directory {@code <directory>/<encoded N>.lock}, compatible
+     * with npm {@code proper-lockfile}. Defaults: stale after 10 s, refreshed every 5 s.
+     *
+     * @param directory the lock directory, created if missing
+     * @return the registry
+     */
+    public static LockRegistry file(Path directory) {
+        return file(FileLockOptions.defaults(directory));
+    }
+
+    /**
+     * @param options the file backend's options
+     * @return a registry on the file backend
+     */
+    public static LockRegistry file(FileLockOptions options) {
+        return registry(new FileLockBackend(options));
     }
 
     /**
