@@ -111,6 +111,15 @@ public final class S3ProxyServer implements AutoCloseable {
     /** Stops the server (SIGKILL: it drops connections like a crashed server). */
     public synchronized void stop() {
         if (process != null && process.isAlive()) {
+            try {
+                resume();
+            }
+            catch (IOException ex) {
+                // not frozen, or already gone
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
             process.destroyForcibly();
             try {
                 process.waitFor(10, TimeUnit.SECONDS);
@@ -118,6 +127,23 @@ public final class S3ProxyServer implements AutoCloseable {
             catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** Freezes the server (SIGSTOP): connections are accepted by the kernel but never answered. */
+    public void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** Lets a frozen server run on (SIGCONT). */
+    public void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " failed");
         }
     }
 

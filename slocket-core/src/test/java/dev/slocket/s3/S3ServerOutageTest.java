@@ -20,9 +20,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The S3 server goes away while a lock is held: the holder reports the loss before its lease
- * ends, acquiring fails with a clear {@link LockBackendException} instead of hanging, and once
- * the server is back locks work again with greater fencing tokens.
+ * The S3 server goes away (killed, or frozen so that requests hang) while a lock is held: the
+ * holder reports the loss when its lease ends, before anyone could take over; acquiring fails
+ * with a clear {@link LockBackendException} instead of hanging; once the server is back locks
+ * work again with greater fencing tokens.
  */
 class S3ServerOutageTest {
 
@@ -57,7 +58,20 @@ class S3ServerOutageTest {
     }
 
     @Test
-    void holderReportsLossBeforeItsLeaseEndsAndAcquiringFailsClearlyUntilTheServerIsBack() throws Exception {
+    void killedServerLossIsReportedAndAcquiringFailsClearlyUntilItIsBack() throws Exception {
+        outage(server::stop, server::start);
+    }
+
+    @Test
+    void frozenServerLossIsReportedAndAcquiringFailsClearlyUntilItIsBack() throws Exception {
+        outage(server::freeze, server::resume);
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private void outage(Step breakServer, Step repairServer) throws Exception {
         try (LockRegistry holderRegistry = registry(); LockRegistry other = registry()) {
             HeldLock lock = holderRegistry.acquire("outage", Duration.ofSeconds(10));
             long token = lock.fencingToken();
@@ -69,7 +83,7 @@ class S3ServerOutageTest {
             });
 
             long stopped = System.nanoTime();
-            server.stop();
+            breakServer.run();
             await().atMost(LEASE.plusSeconds(2)).until(() -> lostAt.get() != 0);
             // the last renewal was sent before the stop, so its lease ends within LEASE of it; a
             // contender could take over only MARGIN later
@@ -87,7 +101,7 @@ class S3ServerOutageTest {
             assertThatThrownBy(() -> other.tryAcquire("outage")).isInstanceOf(LockBackendException.class);
             lock.release();
 
-            server.start();
+            repairServer.run();
             try (HeldLock again = other.acquire("outage", LEASE.multipliedBy(3))) {
                 assertThat(again.fencingToken()).isGreaterThan(token);
             }
