@@ -95,42 +95,53 @@ public record S3LockOptions(String bucket, String keyPrefix, Duration lease, Dur
             this.bucket = bucket;
         }
 
+        /** @param value prepended to every key, default {@code slocket/}; may be empty */
         public Builder keyPrefix(String value) {
             this.keyPrefix = value;
             return this;
         }
 
+        /** @param value the lease, default 30 s (300 ms..1 h); renewed every third of it */
         public Builder lease(Duration value) {
             this.lease = value;
             return this;
         }
 
+        /** @param value added to a holder's lease before a contender takes over, default 2 s */
         public Builder safetyMargin(Duration value) {
             this.safetyMargin = value;
             return this;
         }
 
+        /**
+         * @param min first delay between polls of a held lock, default 50 ms
+         * @param max longest delay between polls, default 2 s
+         */
         public Builder poll(Duration min, Duration max) {
             this.pollMin = min;
             this.pollMax = max;
             return this;
         }
 
+        /** @param value the longest time one S3 call may take, client retries included, default 10 s */
         public Builder requestTimeout(Duration value) {
             this.requestTimeout = value;
             return this;
         }
 
+        /** @param value how long failing requests are retried before acquiring fails, default 30 s */
         public Builder failureTimeout(Duration value) {
             this.failureTimeout = value;
             return this;
         }
 
+        /** @param value whether to run the capability probe at start-up, default {@code true} */
         public Builder probe(boolean value) {
             this.probe = value;
             return this;
         }
 
+        /** @return the options; throws {@link IllegalArgumentException} naming an option out of range */
         public S3LockOptions build() {
             return new S3LockOptions(bucket, keyPrefix, lease, safetyMargin, pollMin, pollMax, requestTimeout,
                     failureTimeout, probe);
