@@ -28,8 +28,9 @@ import java.util.concurrent.locks.LockSupport;
  * all). Prints a Markdown report.
  *
  * <pre>
- * ./mvnw -q -B -pl slocket-benchmarks -am package -DskipTests
- * java -cp "slocket-benchmarks/target/classes:$(cat slocket-benchmarks/target/classpath.txt)" \
+ * ./mvnw -q -B -pl slocket-core,slocket-benchmarks package -DskipTests dependency:build-classpath \
+ *     -Dmdep.outputFile=target/classpath.txt \
+ *   &amp;&amp; java -cp slocket-benchmarks/target/classes:$(cat slocket-benchmarks/target/classpath.txt) \
  *     dev.slocket.benchmarks.SocketBenchmark
  * </pre>
  */
