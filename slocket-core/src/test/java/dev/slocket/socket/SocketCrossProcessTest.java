@@ -68,7 +68,12 @@ class SocketCrossProcessTest {
             children.add(support.child(StaleSocketPolicy.RECLAIM, "pound", "contend", "2", "25"));
         }
         for (ChildJvm child : children) {
-            child.awaitLine("DONE", Duration.ofSeconds(90));
+            try {
+                child.awaitLine("DONE", Duration.ofSeconds(90));
+            }
+            catch (RuntimeException ex) {
+                throw new AssertionError("child " + child.pid() + " failed:\n" + child.output(), ex);
+            }
             assertThat(child.awaitExit(START)).as(child.output()).isZero();
         }
         List<String> journal = support.journal();
