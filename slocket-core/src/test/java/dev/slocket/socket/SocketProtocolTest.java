@@ -3,7 +3,6 @@ package dev.slocket.socket;
 import dev.slocket.spi.BackendLock;
 import dev.slocket.spi.Deadline;
 
-import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -245,6 +244,33 @@ class SocketProtocolTest {
         holder.release();
         BackendLock next = backend().acquire("withdrawn", Deadline.after(Duration.ZERO), reason -> { });
         assertThat(next).isNotNull();
+        next.release();
+    }
+
+    @Test
+    void aWaiterWithoutDeadlineStopsOnInterruptAndLeavesNothingHeld() throws Exception {
+        SocketLockBackend holderBackend = backend();
+        BackendLock holder = holderBackend.acquire("interrupted", Deadline.after(WAIT), reason -> { });
+        Path socket = holderBackend.socketPath("interrupted");
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        SocketLockBackend waiterBackend = backend();
+        Thread waiter = new Thread(() -> {
+            try {
+                waiterBackend.acquire("interrupted", Deadline.never(), reason -> { });
+                outcome.complete(null);
+            }
+            catch (Throwable ex) {
+                outcome.complete(ex);
+            }
+        });
+        waiter.start();
+        await().atMost(WAIT).until(() -> SocketTestSupport.connectionsTo(socket) == 1);
+        waiter.interrupt();
+        assertThat(outcome.get(10, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+        holder.release();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(socket).as("nobody holds it any more").doesNotExist());
+        BackendLock next = backend().acquire("interrupted", Deadline.after(Duration.ZERO), reason -> { });
+        assertThat(next).isInstanceOf(ServerHold.class);
         next.release();
     }
 
