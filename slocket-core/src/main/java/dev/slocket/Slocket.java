@@ -1,13 +1,19 @@
 package dev.slocket;
 
+import dev.slocket.file.FileLockBackend;
+import dev.slocket.file.FileLockOptions;
 import dev.slocket.internal.LocalLockRegistry;
 import dev.slocket.memory.MemoryLockBackend;
+import dev.slocket.s3.S3LockBackend;
+import dev.slocket.s3.S3LockOptions;
 import dev.slocket.socket.SocketLockBackend;
 import dev.slocket.socket.SocketLockOptions;
 import dev.slocket.spi.LockBackend;
 
 import java.nio.file.Path;
 import java.time.Duration;
+
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Entry point: creates lock registries for each backend.
@@ -40,6 +46,50 @@ public final class Slocket {
      */
     public static LockRegistry socket(SocketLockOptions options) {
         return registry(new SocketLockBackend(options));
+    }
+
+    /**
+     * Locks shared by every process that sees {@code directory}, on one host or a shared file
+     * system: lock {@code N} is the directory {@code <directory>/<encoded N>.lock}, compatible
+     * with npm {@code proper-lockfile}. Defaults: stale after 10 s, refreshed every 5 s.
+     *
+     * @param directory the lock directory, created if missing
+     * @return the registry
+     */
+    public static LockRegistry file(Path directory) {
+        return file(FileLockOptions.defaults(directory));
+    }
+
+    /**
+     * @param options the file backend's options
+     * @return a registry on the file backend
+     */
+    public static LockRegistry file(FileLockOptions options) {
+        return registry(new FileLockBackend(options));
+    }
+
+    /**
+     * Locks shared by any number of hosts through S3 conditional writes in {@code bucket}, with
+     * the default options (30 s lease, key prefix {@code slocket/}). Needs the AWS SDK v2
+     * ({@code software.amazon.awssdk:s3}) on the class path; the other factories do not.
+     *
+     * @param client the S3 client; it stays the caller's and is not closed with the registry
+     * @param bucket an existing bucket
+     * @return the registry
+     * @throws LockBackendException if the bucket is unreachable or does not support conditional creates
+     */
+    public static LockRegistry s3(S3Client client, String bucket) {
+        return s3(client, S3LockOptions.defaults(bucket));
+    }
+
+    /**
+     * @param client the S3 client; it stays the caller's and is not closed with the registry
+     * @param options the S3 backend's options
+     * @return a registry on the S3 backend
+     * @throws LockBackendException if the bucket is unreachable or does not support conditional creates
+     */
+    public static LockRegistry s3(S3Client client, S3LockOptions options) {
+        return registry(new S3LockBackend(client, options));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.slocket.memory;
 
+import dev.slocket.LockBackendException;
 import dev.slocket.spi.BackendLock;
 import dev.slocket.spi.BackendStatus;
 import dev.slocket.spi.Deadline;
@@ -20,6 +21,8 @@ public final class MemoryLockBackend implements LockBackend {
 
     private long lastToken;
 
+    private boolean closed;
+
     @Override
     public String type() {
         return "memory";
@@ -28,6 +31,7 @@ public final class MemoryLockBackend implements LockBackend {
     @Override
     public synchronized BackendLock acquire(String name, Deadline deadline, LossListener lossListener)
             throws InterruptedException {
+        ensureOpen();
         while (held.containsKey(name)) {
             if (deadline.isExpired()) {
                 return null;
@@ -38,6 +42,7 @@ public final class MemoryLockBackend implements LockBackend {
             else {
                 TimeUnit.NANOSECONDS.timedWait(this, deadline.remainingNanos());
             }
+            ensureOpen();
         }
         MemoryLock lock = new MemoryLock(name, ++lastToken, lossListener);
         held.put(name, lock);
@@ -81,8 +86,16 @@ public final class MemoryLockBackend implements LockBackend {
         return BackendStatus.up(Map.of("backend", type()));
     }
 
+    private void ensureOpen() {
+        if (closed) {
+            throw new LockBackendException("The memory lock backend is closed");
+        }
+    }
+
     @Override
     public synchronized void close() {
+        closed = true;
+        held.clear();
         notifyAll();
     }
 

@@ -1,25 +1,58 @@
 package dev.slocket.socket;
 
+import dev.slocket.LockBackendException;
 import dev.slocket.spi.BackendLock;
 import dev.slocket.spi.BackendStatus;
 import dev.slocket.spi.Deadline;
 import dev.slocket.spi.LockBackend;
+import dev.slocket.spi.LockNames;
 import dev.slocket.spi.LossListener;
 
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The Unix-domain-socket backend (being built; this is its public shape).
+ * The Unix-domain-socket backend, wire-compatible with npm {@code slocket} 1.0.5: binding the
+ * lock's socket holds the lock, later contenders connect and wait in FIFO order, the arbiter
+ * hands over by writing {@code OK} to the longest waiter, and a closed connection releases.
+ * Stale sockets of dead processes are reclaimed safely through the {@code .owner} sidecar's
+ * byte-range locks. See {@code spec/socket-lock.md}.
+ *
+ * <p>Uses the JDK's own AF_UNIX channels: a plain {@code bind(2)} fails on any existing file, which
+ * the protocol relies on (junixsocket's bind replaces regular files and unlistened sockets even with
+ * {@code reuseAddress} off).
  */
 public final class SocketLockBackend implements LockBackend {
 
+    private static final Logger log = LoggerFactory.getLogger(SocketLockBackend.class);
+
     private final SocketLockOptions options;
+
+    private final LockDirectory directory;
+
+    private final Map<Path, Arbiter> arbiters = new ConcurrentHashMap<>();
+
+    private final Contender contender;
 
     /**
      * @param options the backend's options
+     * @throws LockBackendException if the lock directory is missing and cannot be created, is not
+     *         a writable directory, or is too long for socket paths
      */
     public SocketLockBackend(SocketLockOptions options) {
         this.options = options;
+        this.directory = LockDirectory.prepare(options.directory(), options.directoryPermissions());
+        this.contender = new Contender(options, directory, PeerIdentity.of(options.requirePeerSameUser()), arbiters);
     }
 
     @Override
@@ -28,21 +61,63 @@ public final class SocketLockBackend implements LockBackend {
     }
 
     @Override
-    public BackendLock acquire(String name, Deadline deadline, LossListener lossListener) {
-        throw new UnsupportedOperationException("socket backend not built yet");
+    public BackendLock acquire(String name, Deadline deadline, LossListener lossListener)
+            throws InterruptedException {
+        LockNames.validate(name);
+        SocketHold hold = contender.acquire(name, deadline, lossListener);
+        if (hold != null) {
+            log.debug("Acquired socket lock '{}' as {} (token {})", name,
+                    hold instanceof ServerHold ? "server" : "connection", hold.fencingToken());
+        }
+        return hold;
     }
 
     @Override
     public boolean isLocked(String name) {
-        throw new UnsupportedOperationException("socket backend not built yet");
+        LockPaths paths = directory.paths(LockNames.validate(name));
+        FileState state = FileState.of(paths.socket());
+        if (!state.isSocket()) {
+            return false;
+        }
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.configureBlocking(false);
+            return probe.connect(UnixDomainSocketAddress.of(paths.socket()));
+        }
+        catch (IOException ex) {
+            return false;
+        }
+    }
+
+    /**
+     * @param name a lock name
+     * @return the socket path this backend uses for {@code name}
+     */
+    public Path socketPath(String name) {
+        return directory.paths(LockNames.validate(name)).socket();
     }
 
     @Override
     public BackendStatus status() {
-        return BackendStatus.up(Map.of("backend", type(), "directory", options.directory().toString()));
+        Map<String, Object> details = Map.of("backend", type(), "directory", directory.path().toString(),
+                "staleSocketPolicy", options.staleSocketPolicy().name());
+        if (!Files.isDirectory(directory.path())) {
+            return BackendStatus.down("Lock directory " + directory.path() + " does not exist", details);
+        }
+        if (!Files.isWritable(directory.path())) {
+            return BackendStatus.down("Lock directory " + directory.path() + " is not writable", details);
+        }
+        return BackendStatus.up(details);
     }
 
+    /**
+     * Stops serving: an arbiter whose own holder still holds hands over first (a complete write of
+     * {@code OK}, SL-32); waiting connections are closed and start over elsewhere (SL-35); a socket
+     * under a live grantee stays as its tombstone (SL-34).
+     */
     @Override
     public void close() {
+        for (Arbiter arbiter : List.copyOf(arbiters.values())) {
+            arbiter.shutdown();
+        }
     }
 }

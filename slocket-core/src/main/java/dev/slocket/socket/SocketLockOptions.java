@@ -1,6 +1,7 @@
 package dev.slocket.socket;
 
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -14,12 +15,14 @@ import java.util.Objects;
  * @param reconnectBackoffMax longest backoff after transient connect errors (1 ms..5 s)
  * @param backlog the listen backlog of an arbiter
  * @param directoryPermissions POSIX permissions of a directory this backend creates, e.g. {@code rwx------}
- * @param socketPermissions POSIX permissions applied to a socket right after bind, e.g. {@code rw-------}
+ * @param socketPermissions POSIX permissions applied to a socket right after bind, e.g. {@code rw-------};
+ *        {@code null} leaves them to the umask
  * @param requirePeerSameUser grant only to, and accept grants only from, processes of the same uid (Linux)
+ * @param handoverMode how a releasing arbiter passes the lock on (SL-43)
  */
 public record SocketLockOptions(Path directory, StaleSocketPolicy staleSocketPolicy, Duration watchPollInterval,
         Duration reconnectBackoffMin, Duration reconnectBackoffMax, int backlog, String directoryPermissions,
-        String socketPermissions, boolean requirePeerSameUser) {
+        String socketPermissions, boolean requirePeerSameUser, HandoverMode handoverMode) {
 
     public SocketLockOptions {
         Objects.requireNonNull(directory, "directory");
@@ -27,6 +30,11 @@ public record SocketLockOptions(Path directory, StaleSocketPolicy staleSocketPol
         requireBetween("watchPollInterval", watchPollInterval, Duration.ofMillis(10), Duration.ofSeconds(5));
         requireBetween("reconnectBackoffMin", reconnectBackoffMin, Duration.ofMillis(1), Duration.ofSeconds(5));
         requireBetween("reconnectBackoffMax", reconnectBackoffMax, reconnectBackoffMin, Duration.ofSeconds(5));
+        Objects.requireNonNull(handoverMode, "handoverMode");
+        requirePermissions("directoryPermissions", Objects.requireNonNull(directoryPermissions, "directoryPermissions"));
+        if (socketPermissions != null) {
+            requirePermissions("socketPermissions", socketPermissions);
+        }
         if (backlog < 1) {
             throw new IllegalArgumentException("backlog must be at least 1, was " + backlog);
         }
@@ -56,6 +64,15 @@ public record SocketLockOptions(Path directory, StaleSocketPolicy staleSocketPol
         }
     }
 
+    private static void requirePermissions(String name, String value) {
+        try {
+            PosixFilePermissions.fromString(value);
+        }
+        catch (IllegalArgumentException ex) {
+            throw new IllegalArgumentException(name + " must look like 'rwx------', was '" + value + "'", ex);
+        }
+    }
+
     /** Builds {@link SocketLockOptions}; every option starts at its default. */
     public static final class Builder {
 
@@ -76,6 +93,8 @@ public record SocketLockOptions(Path directory, StaleSocketPolicy staleSocketPol
         private String socketPermissions = "rw-------";
 
         private boolean requirePeerSameUser = true;
+
+        private HandoverMode handoverMode = HandoverMode.QUEUE;
 
         private Builder(Path directory) {
             this.directory = directory;
@@ -117,9 +136,15 @@ public record SocketLockOptions(Path directory, StaleSocketPolicy staleSocketPol
             return this;
         }
 
+        public Builder handoverMode(HandoverMode value) {
+            this.handoverMode = value;
+            return this;
+        }
+
         public SocketLockOptions build() {
             return new SocketLockOptions(directory, staleSocketPolicy, watchPollInterval, reconnectBackoffMin,
-                    reconnectBackoffMax, backlog, directoryPermissions, socketPermissions, requirePeerSameUser);
+                    reconnectBackoffMax, backlog, directoryPermissions, socketPermissions, requirePeerSameUser,
+                    handoverMode);
         }
     }
 }

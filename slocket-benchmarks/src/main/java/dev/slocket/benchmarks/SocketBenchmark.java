@@ -1,0 +1,208 @@
+package dev.slocket.benchmarks;
+
+import dev.slocket.LockRegistry;
+import dev.slocket.Slocket;
+import dev.slocket.socket.SocketLockBackend;
+import dev.slocket.socket.SocketLockOptions;
+import dev.slocket.spi.BackendLock;
+import dev.slocket.spi.Deadline;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The socket backend beside its floors, in one run (DESIGN §7): {@code bind}+{@code close}+{@code unlink},
+ * a Unix-socket round trip between two processes, the backend's uncontended acquire+release, and
+ * the handoff gap between two processes that take the lock in turn (holding it 50 µs, and not at
+ * all). Prints a Markdown report.
+ *
+ * <pre>
+ * ./mvnw -q -B -pl slocket-core,slocket-benchmarks package -DskipTests dependency:build-classpath \
+ *     -Dmdep.outputFile=target/classpath.txt \
+ *   &amp;&amp; java -cp slocket-benchmarks/target/classes:$(cat slocket-benchmarks/target/classpath.txt) \
+ *     dev.slocket.benchmarks.SocketBenchmark
+ * </pre>
+ */
+public final class SocketBenchmark {
+
+    private static final int WARM_UP = 20_000;
+
+    private static final int SAMPLES = 20_000;
+
+    private static final int HANDOFF_ROUNDS = 20_000;
+
+    private SocketBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path work = Files.createTempDirectory("slb");
+        Stats[] uncontended = uncontendedBesideBindFloor(work);
+        Stats roundTripBefore = roundTripFloor(work, "before", 0);
+        Stats roundTripPaused = roundTripFloor(work, "paused", TimeUnit.MICROSECONDS.toNanos(50));
+        Handoffs held = handoffs(work, "h50", TimeUnit.MICROSECONDS.toNanos(50));
+        Handoffs busy = handoffs(work, "h0", 0);
+        Stats roundTripAfter = roundTripFloor(work, "after", 0);
+        System.out.println("| measurement | p50 / p90 / p99 (µs) | samples |");
+        System.out.println("|---|---|---|");
+        row("floor: `bind`+`close`+`unlink`", uncontended[0]);
+        row("uncontended acquire+release, backend SPI", uncontended[1]);
+        row("uncontended acquire+release, `LockRegistry`", uncontended[2]);
+        row("floor: Unix-socket round trip between two processes (before the handoffs)", roundTripBefore);
+        row("2-process handoff gap, each hold ≈50 µs (release → next acquire returns)", held.gaps());
+        row("2-process handoff gap, zero hold time", busy.gaps());
+        row("floor: Unix-socket round trip between two processes (after the handoffs)", roundTripAfter);
+        row("floor: the same round trip, each after a 50 µs pause (as idle as a handoff after a hold)",
+                roundTripPaused);
+        long roundTrip = Math.max(roundTripBefore.p50(), roundTripAfter.p50());
+        System.out.printf("%nhandoffs to the other process, hold ≈50 µs: %.1f%% of %d (target >= 95%%)%n",
+                100.0 * held.toOther() / held.total(), held.total());
+        System.out.printf("handoffs to the other process, zero hold: %.1f%% of %d%n", 100.0 * busy.toOther() / busy.total(),
+                busy.total());
+        System.out.printf("handoff p50 (hold ≈50 µs) / larger back-to-back round-trip p50: %.2f (target <= 1)%n",
+                (double) held.gaps().p50() / roundTrip);
+        System.out.printf("handoff p50 (hold ≈50 µs) / paused round-trip p50: %.2f%n",
+                (double) held.gaps().p50() / roundTripPaused.p50());
+        System.out.printf("uncontended p50 / bind floor p50: backend %.2f, registry %.2f (target <= 1.5)%n",
+                (double) uncontended[1].p50() / uncontended[0].p50(), (double) uncontended[2].p50() / uncontended[0].p50());
+    }
+
+    private static void row(String what, Stats stats) {
+        System.out.println("| " + what + " | " + stats.micros() + " | " + stats.count() + " |");
+    }
+
+    /**
+     * The floor and the two uncontended forms, interleaved sample by sample so that the load of a
+     * shared machine affects all three alike.
+     *
+     * @return bind floor, backend, registry
+     */
+    private static Stats[] uncontendedBesideBindFloor(Path work) throws Exception {
+        Path floorSocket = work.resolve("floor.sock");
+        SocketLockBackend backend = new SocketLockBackend(SocketLockOptions.defaults(work.resolve("b")));
+        long[][] samples = new long[3][SAMPLES];
+        try (LockRegistry registry = Slocket.socket(work.resolve("r"))) {
+            for (int i = 0; i < WARM_UP + SAMPLES; i++) {
+                long start = System.nanoTime();
+                try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+                    server.bind(UnixDomainSocketAddress.of(floorSocket), 511);
+                }
+                Files.delete(floorSocket);
+                long floorDone = System.nanoTime();
+                BackendLock lock = backend.acquire("uncontended", Deadline.never(), reason -> { });
+                lock.release();
+                long backendDone = System.nanoTime();
+                registry.acquire("uncontended").release();
+                long registryDone = System.nanoTime();
+                if (i >= WARM_UP) {
+                    samples[0][i - WARM_UP] = floorDone - start;
+                    samples[1][i - WARM_UP] = backendDone - floorDone;
+                    samples[2][i - WARM_UP] = registryDone - backendDone;
+                }
+            }
+        }
+        backend.close();
+        return new Stats[] { Stats.of(samples[0]), Stats.of(samples[1]), Stats.of(samples[2]) };
+    }
+
+    private static Stats roundTripFloor(Path work, String label, long pauseNanos) throws Exception {
+        Path socket = work.resolve(label + ".sock");
+        Child echo = Child.start(work, "echo", socket.toString());
+        echo.awaitLine("READY");
+        long[] samples = new long[SAMPLES];
+        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            ByteBuffer buffer = ByteBuffer.allocate(1);
+            for (int i = 0; i < WARM_UP + SAMPLES; i++) {
+                if (pauseNanos > 0) {
+                    LockSupport.parkNanos(pauseNanos);
+                }
+                long start = System.nanoTime();
+                channel.write(buffer.clear().put((byte) 1).flip());
+                channel.read(buffer.clear());
+                if (i >= WARM_UP) {
+                    samples[i - WARM_UP] = System.nanoTime() - start;
+                }
+            }
+        }
+        echo.awaitExit();
+        return Stats.of(samples);
+    }
+
+    /** Handoff gaps between consecutive holders, and how many went to the other process. */
+    private record Handoffs(Stats gaps, int toOther, int total) {
+    }
+
+    private static Handoffs handoffs(Path work, String label, long holdNanos) throws Exception {
+        Path lockDir = Files.createDirectories(work.resolve(label));
+        Path go = work.resolve(label + ".go");
+        List<Child> children = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            children.add(Child.start(work, "handoff", lockDir.toString(), "handoff", Integer.toString(HANDOFF_ROUNDS),
+                    Long.toString(holdNanos), go.toString(), work.resolve(label + "-" + i + ".txt").toString()));
+        }
+        for (Child child : children) {
+            child.awaitLine("READY");
+        }
+        Files.createFile(go);
+        // token -> {acquiredNanos, releaseNanos, process}
+        TreeMap<Long, long[]> byToken = new TreeMap<>();
+        for (int i = 0; i < children.size(); i++) {
+            children.get(i).awaitLine("DONE");
+            for (String line : Files.readAllLines(work.resolve(label + "-" + i + ".txt"))) {
+                String[] parts = line.split(" ");
+                byToken.put(Long.parseLong(parts[0]),
+                        new long[] { Long.parseLong(parts[1]), Long.parseLong(parts[2]), i });
+            }
+        }
+        List<long[]> holds = new ArrayList<>(byToken.values());
+        int skip = holds.size() / 2;
+        long[] gaps = new long[holds.size() - skip - 1];
+        int toOther = 0;
+        for (int k = skip; k < holds.size() - 1; k++) {
+            long[] previous = holds.get(k);
+            long[] next = holds.get(k + 1);
+            gaps[k - skip] = next[0] - previous[1];
+            if (next[2] != previous[2]) {
+                toOther++;
+            }
+        }
+        return new Handoffs(Stats.of(gaps), toOther, gaps.length);
+    }
+
+    /** A {@link BenchmarkChild} JVM with its output in a file. */
+    private record Child(Process process, Path log) {
+
+        static Child start(Path work, String... args) throws IOException {
+            Path log = Files.createTempFile(work, "child-", ".log");
+            List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                    "-cp", System.getProperty("java.class.path"), BenchmarkChild.class.getName()));
+            command.addAll(List.of(args));
+            return new Child(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start(),
+                    log);
+        }
+
+        void awaitLine(String text) throws Exception {
+            long giveUp = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            while (!Files.readString(log).contains(text)) {
+                if (!process.isAlive() || System.nanoTime() > giveUp) {
+                    throw new IllegalStateException("child did not print " + text + ":\n" + Files.readString(log));
+                }
+                TimeUnit.MILLISECONDS.sleep(10);
+            }
+        }
+
+        void awaitExit() throws InterruptedException {
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+}

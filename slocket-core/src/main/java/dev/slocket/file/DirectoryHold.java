@@ -1,0 +1,185 @@
+package dev.slocket.file;
+
+import dev.slocket.spi.BackendLock;
+import dev.slocket.spi.LossListener;
+
+import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.FileTime;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One hold of a lock directory: the mtime heartbeat, loss detection and release
+ * (spec FL-31..FL-47).
+ *
+ * <p>Every {@code update} the heartbeat stats the directory; it must still have the file key and
+ * mtime recorded at the last refresh, otherwise someone else owns it now. It then writes a new
+ * mtime and stats again (stat-then-write is not atomic), recording the value read back, so any
+ * mtime granularity works. The lock is reported lost, once, when the directory vanished, is not
+ * ours any more, or could not be refreshed for longer than {@code stale}; a late heartbeat that
+ * finds the directory unchanged just refreshes it (FL-35). Release and heartbeat share one
+ * monitor, so a release never produces a loss report and no refresh follows a release.
+ */
+final class DirectoryHold implements BackendLock {
+
+    private static final Logger log = LoggerFactory.getLogger(DirectoryHold.class);
+
+    /** Retry delay after a failed refresh, whatever {@code update} is (FL-33). */
+    private static final long RETRY_MILLIS = 1000;
+
+    private final LockPaths paths;
+
+    private final LockTiming timing;
+
+    private final MtimePrecision precision;
+
+    private final long token;
+
+    private final LossListener listener;
+
+    private final ScheduledExecutorService scheduler;
+
+    private DirStamp recorded;
+
+    private long lastRefreshNanos;
+
+    private boolean released;
+
+    private boolean lost;
+
+    private ScheduledFuture<?> next;
+
+    DirectoryHold(LockPaths paths, LockTiming timing, MtimePrecision precision, DirStamp stamp, long token,
+            LossListener listener, ScheduledExecutorService scheduler) {
+        this.paths = paths;
+        this.timing = timing;
+        this.precision = precision;
+        this.recorded = stamp;
+        this.token = token;
+        this.listener = listener;
+        this.scheduler = scheduler;
+        this.lastRefreshNanos = System.nanoTime();
+    }
+
+    synchronized void start() {
+        schedule(timing.updateMillis());
+    }
+
+    private void schedule(long delayMillis) {
+        next = scheduler.schedule(this::heartbeat, delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public long fencingToken() {
+        return token;
+    }
+
+    /** @return whether the hold is neither released nor lost */
+    synchronized boolean isValid() {
+        return !released && !lost;
+    }
+
+    private void heartbeat() {
+        String lossReason;
+        synchronized (this) {
+            if (released || lost) {
+                return;
+            }
+            lossReason = refresh();
+            if (lossReason != null) {
+                lost = true;
+            }
+        }
+        if (lossReason != null) {
+            log.warn("Lock directory {} is no longer ours: {}", paths.lockDir(), lossReason);
+            listener.lockLost(lossReason);
+        }
+    }
+
+    /** @return why the lock is lost, or {@code null} when refreshed or retried later */
+    private String refresh() {
+        try {
+            DirStamp current = DirStamp.read(paths.lockDir());
+            if (!current.equals(recorded)) {
+                return "lock directory " + paths.lockDir() + " was changed by someone else (mtime " + current.mtime()
+                        + ", expected " + recorded.mtime() + "): taken over as stale?";
+            }
+            long mtime = precision.heartbeatMtime(System.currentTimeMillis());
+            Files.setLastModifiedTime(paths.lockDir(), FileTime.fromMillis(mtime));
+            DirStamp after = DirStamp.read(paths.lockDir());
+            if (!after.sameDirectory(recorded)) {
+                return "lock directory " + paths.lockDir() + " was replaced by someone else during a refresh";
+            }
+            recorded = after;
+            lastRefreshNanos = System.nanoTime();
+            schedule(timing.updateMillis());
+            return null;
+        }
+        catch (NoSuchFileException ex) {
+            return "lock directory " + paths.lockDir() + " vanished";
+        }
+        catch (IOException | RuntimeException ex) {
+            long sinceRefresh = System.nanoTime() - lastRefreshNanos;
+            if (sinceRefresh > timing.staleNanos()) {
+                return "could not refresh lock directory " + paths.lockDir() + " within the stale threshold of "
+                        + timing.stale() + ": " + ex;
+            }
+            log.warn("Refreshing lock directory {} failed, retrying in {} ms: {}", paths.lockDir(), RETRY_MILLIS,
+                    ex.toString());
+            schedule(RETRY_MILLIS);
+            return null;
+        }
+    }
+
+    /**
+     * Stops the heartbeat and removes the lock directory if it is still the one we refreshed
+     * last; a directory that is not ours any more is left to its owner. Idempotent.
+     */
+    @Override
+    public void release() {
+        synchronized (this) {
+            if (released) {
+                return;
+            }
+            released = true;
+            next.cancel(false);
+            if (lost) {
+                return;
+            }
+            removeIfOurs();
+        }
+    }
+
+    private void removeIfOurs() {
+        try {
+            DirStamp current = DirStamp.read(paths.lockDir());
+            if (!current.equals(recorded)) {
+                log.warn("Not removing lock directory {} on release: it is no longer ours", paths.lockDir());
+                return;
+            }
+            Files.delete(paths.lockDir());
+        }
+        catch (NoSuchFileException ex) {
+            log.warn("Lock directory {} was already gone on release", paths.lockDir());
+        }
+        catch (DirectoryNotEmptyException ex) {
+            log.warn("Lock directory {} is not empty; left in place until it goes stale", paths.lockDir());
+        }
+        catch (IOException ex) {
+            log.warn("Could not remove lock directory {} on release; it goes stale in {}", paths.lockDir(),
+                    timing.stale(), ex);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DirectoryHold[" + paths.lockDir() + ", token " + token + "]";
+    }
+}

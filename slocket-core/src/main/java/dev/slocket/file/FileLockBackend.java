@@ -1,0 +1,140 @@
+package dev.slocket.file;
+
+import dev.slocket.LockBackendException;
+import dev.slocket.spi.BackendLock;
+import dev.slocket.spi.BackendStatus;
+import dev.slocket.spi.Deadline;
+import dev.slocket.spi.LockBackend;
+import dev.slocket.spi.LossListener;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The file backend: lock {@code N} is the directory {@code <directory>/<encoded N>.lock}, the
+ * on-disk protocol of npm {@code proper-lockfile} 4.x (a process that locks the path
+ * {@code <directory>/<encoded N>} with {@code realpath: false} excludes and is excluded by this
+ * backend). Acquisition is one atomic {@code mkdir}; the holder refreshes the directory's mtime
+ * every {@code update}; a directory older than {@code stale} is taken over atomically (see
+ * {@link StaleTakeover}); a hold that stops being ours is reported through the loss listener.
+ * Waiters sleep on a {@link java.nio.file.WatchService} with a slow safety poll.
+ *
+ * <p>Fencing tokens come from a counter file {@code <encoded N>.lock.fence} beside the lock
+ * directory; {@code <encoded N>.lock.takeover} serialises takeovers. Both are never deleted.
+ */
+public final class FileLockBackend implements LockBackend {
+
+    private final FileLockOptions options;
+
+    private final LockDirEngine engine;
+
+    /**
+     * @param options the backend's options
+     * @throws LockBackendException if the directory cannot be created, is not a directory or is not writable
+     */
+    public FileLockBackend(FileLockOptions options) {
+        this(options, new StaleTakeover());
+    }
+
+    FileLockBackend(FileLockOptions options, StaleTakeover takeover) {
+        this.options = options;
+        prepareDirectory(options.directory());
+        this.engine = new LockDirEngine(takeover);
+    }
+
+    private static void prepareDirectory(Path directory) {
+        if (Files.exists(directory) && !Files.isDirectory(directory)) {
+            throw new LockBackendException("File lock directory " + directory + " is not a directory");
+        }
+        try {
+            Files.createDirectories(directory);
+        }
+        catch (IOException ex) {
+            throw new LockBackendException("Cannot create file lock directory " + directory + ": " + ex, ex);
+        }
+        if (!Files.isWritable(directory)) {
+            throw new LockBackendException("File lock directory " + directory + " is not writable");
+        }
+    }
+
+    @Override
+    public String type() {
+        return "file";
+    }
+
+    /** @return the options this backend runs with */
+    public FileLockOptions options() {
+        return options;
+    }
+
+    @Override
+    public BackendLock acquire(String name, Deadline deadline, LossListener lossListener) throws InterruptedException {
+        LockPaths paths = LockPaths.forName(options.directory(), name);
+        try {
+            return engine.acquire(paths, options.timing(), deadline, options.watchPollInterval(), lossListener);
+        }
+        catch (IOException ex) {
+            throw failure("acquire", name, paths, ex);
+        }
+    }
+
+    @Override
+    public boolean isLocked(String name) {
+        LockPaths paths = LockPaths.forName(options.directory(), name);
+        try {
+            return LockDirEngine.isLocked(paths, options.timing());
+        }
+        catch (IOException ex) {
+            throw failure("check", name, paths, ex);
+        }
+    }
+
+    private LockBackendException failure(String action, String name, LockPaths paths, IOException ex) {
+        String problem;
+        if (ex instanceof NoSuchFileException && !Files.isDirectory(options.directory())) {
+            problem = "the lock directory " + options.directory() + " no longer exists";
+        }
+        else if (ex instanceof AccessDeniedException) {
+            problem = "access denied to " + ex.getMessage();
+        }
+        else {
+            problem = ex.toString();
+        }
+        return new LockBackendException("Cannot " + action + " file lock '" + name + "' at " + paths.lockDir() + ": "
+                + problem, ex);
+    }
+
+    /** @return usable when the directory exists and is writable; details include the takeover count */
+    @Override
+    public BackendStatus status() {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("backend", type());
+        details.put("directory", options.directory().toString());
+        details.put("stale", options.stale().toString());
+        details.put("update", options.update().toString());
+        details.put("takeovers", engine.takeovers());
+        Path directory = options.directory();
+        if (!Files.isDirectory(directory)) {
+            return BackendStatus.down("lock directory " + directory + " does not exist", details);
+        }
+        if (!Files.isWritable(directory)) {
+            return BackendStatus.down("lock directory " + directory + " is not writable", details);
+        }
+        return BackendStatus.up(details);
+    }
+
+    /** @return how many stale locks this backend took over */
+    public long takeovers() {
+        return engine.takeovers();
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+}

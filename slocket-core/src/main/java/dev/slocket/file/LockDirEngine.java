@@ -1,0 +1,221 @@
+package dev.slocket.file;
+
+import dev.slocket.spi.Deadline;
+import dev.slocket.spi.FencingCounterFile;
+import dev.slocket.spi.LossListener;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lock-directory protocol of {@code proper-lockfile} (spec FL-17..FL-27): an attempt is one
+ * atomic {@code mkdir}; an existing directory is either busy or stale, and a stale one is taken
+ * over by {@link StaleTakeover}; a new directory gets the mtime-precision probe, a fencing token
+ * and a heartbeat. Waiting between attempts sleeps on {@link DirectoryWatcher} events, the time
+ * at which the seen lock would turn stale, and the safety poll, whichever comes first.
+ */
+final class LockDirEngine implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LockDirEngine.class);
+
+    private static final AtomicInteger IDS = new AtomicInteger();
+
+    private final MtimePrecision.Cache precisions = new MtimePrecision.Cache();
+
+    private final StaleTakeover takeover;
+
+    private final StalenessJudge judge = new StalenessJudge();
+
+    private final ScheduledThreadPoolExecutor heartbeats;
+
+    private final DirectoryWatcher watcher;
+
+    /** Runs loss listeners, so a slow listener never delays the heartbeats of other locks. */
+    private final ExecutorService lossNotifier;
+
+    LockDirEngine(StaleTakeover takeover) {
+        this.takeover = takeover;
+        int id = IDS.incrementAndGet();
+        this.heartbeats = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "slocket-file-" + id + "-heartbeat");
+            thread.setDaemon(true);
+            return thread;
+        });
+        heartbeats.setRemoveOnCancelPolicy(true);
+        this.lossNotifier = Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "slocket-file-" + id + "-loss");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.watcher = new DirectoryWatcher("slocket-file-" + id + "-watch");
+    }
+
+    /** @return how many stale locks this engine took over */
+    long takeovers() {
+        return takeover.count();
+    }
+
+    /**
+     * Acquires the lock directory, waiting until {@code deadline}.
+     *
+     * @return the hold, or {@code null} if the deadline passed first
+     * @throws IOException if the file system fails in a way waiting would not cure
+     */
+    DirectoryHold acquire(LockPaths paths, LockTiming timing, Deadline deadline, Duration poll,
+            LossListener listener) throws IOException, InterruptedException {
+        try (DirectoryWatcher.Subscription removal = watcher.subscribe(paths.lockDir())) {
+            while (true) {
+                removal.clear();
+                Attempt attempt = attempt(paths, timing);
+                if (attempt.owned() != null) {
+                    return hold(paths, timing, attempt.owned(), listener);
+                }
+                if (deadline.isExpired()) {
+                    return null;
+                }
+                long nanos = Math.min(deadline.remainingNanos(), poll.toNanos());
+                if (attempt.seen() != null) {
+                    nanos = Math.min(nanos, nanosUntilStale(attempt.seen(), timing));
+                }
+                removal.await(nanos);
+            }
+        }
+    }
+
+    private static long nanosUntilStale(DirStamp seen, LockTiming timing) {
+        long millis = seen.mtimeMillis() + timing.staleMillis() + 1 - System.currentTimeMillis();
+        return TimeUnit.MILLISECONDS.toNanos(Math.max(1, millis));
+    }
+
+    private DirectoryHold hold(LockPaths paths, LockTiming timing, DirStamp stamp, LossListener listener)
+            throws IOException {
+        long token;
+        try {
+            token = FencingCounterFile.next(paths.fenceFile());
+        }
+        catch (RuntimeException ex) {
+            deleteQuietly(paths.lockDir());
+            throw ex;
+        }
+        MtimePrecision precision = precisions.get(paths.parent());
+        LossListener offHeartbeatThread = reason -> lossNotifier.execute(() -> listener.lockLost(reason));
+        DirectoryHold hold = new DirectoryHold(paths, timing, precision, stamp, token, offHeartbeatThread, heartbeats);
+        hold.start();
+        return hold;
+    }
+
+    /** One attempt (spec FL-17..FL-24): the new directory's stamp, or the stamp of the one seen. */
+    Attempt attempt(LockPaths paths, LockTiming timing) throws IOException {
+        DirStamp created = create(paths.lockDir());
+        if (created != null) {
+            return Attempt.won(created);
+        }
+        DirStamp seen;
+        try {
+            seen = DirStamp.read(paths.lockDir());
+        }
+        catch (NoSuchFileException ex) {
+            // it vanished meanwhile: exactly one more try, without stale checking (FL-19)
+            return Attempt.of(create(paths.lockDir()), null);
+        }
+        if (!judge.isStale(paths.lockDir(), seen, timing)) {
+            return Attempt.busy(seen);
+        }
+        // a lost takeover race leaves nothing to time: wait for the next removal or the poll
+        return Attempt.of(takeover.takeOver(paths, timing, judge, () -> create(paths.lockDir())), null);
+    }
+
+    /**
+     * {@code mkdir}, then the mtime-precision probe (FL-25..FL-27).
+     *
+     * @return the stamp of the new directory, or {@code null} if it already existed
+     */
+    private DirStamp create(Path lockDir) throws IOException {
+        try {
+            Files.createDirectory(lockDir);
+        }
+        catch (FileAlreadyExistsException ex) {
+            return null;
+        }
+        try {
+            return probe(lockDir);
+        }
+        catch (IOException | RuntimeException ex) {
+            deleteQuietly(lockDir);
+            throw ex;
+        }
+    }
+
+    private DirStamp probe(Path lockDir) throws IOException {
+        Path parent = lockDir.getParent();
+        if (precisions.get(parent) != null) {
+            return DirStamp.read(lockDir);
+        }
+        Files.setLastModifiedTime(lockDir, FileTime.fromMillis(MtimePrecision.probeMtime(System.currentTimeMillis())));
+        DirStamp stamp = DirStamp.read(lockDir);
+        MtimePrecision precision = MtimePrecision.fromProbe(stamp.mtimeMillis());
+        precisions.put(parent, precision);
+        log.debug("mtime precision of {} is {}", parent, precision);
+        return stamp;
+    }
+
+    /**
+     * @return whether someone holds the lock: the directory exists and is not stale (FL-53)
+     */
+    static boolean isLocked(LockPaths paths, LockTiming timing) throws IOException {
+        try {
+            return !DirStamp.read(paths.lockDir()).isStale(timing.staleMillis(), System.currentTimeMillis());
+        }
+        catch (NoSuchFileException ex) {
+            return false;
+        }
+    }
+
+    private static void deleteQuietly(Path lockDir) {
+        try {
+            Files.deleteIfExists(lockDir);
+        }
+        catch (IOException ex) {
+            log.debug("Could not remove {} after a failed acquisition", lockDir, ex);
+        }
+    }
+
+    @Override
+    public void close() {
+        heartbeats.shutdownNow();
+        lossNotifier.shutdown();
+        watcher.close();
+    }
+
+    /**
+     * @param owned the stamp of the directory this attempt created, or {@code null}
+     * @param seen the stamp of a directory someone else holds, when known
+     */
+    record Attempt(DirStamp owned, DirStamp seen) {
+
+        static Attempt won(DirStamp owned) {
+            return new Attempt(owned, null);
+        }
+
+        static Attempt busy(DirStamp seen) {
+            return new Attempt(null, seen);
+        }
+
+        static Attempt of(DirStamp owned, DirStamp seen) {
+            return owned != null ? won(owned) : busy(seen);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package dev.slocket.file;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes over a stale lock directory with a single winner (spec FL-24; the original's
+ * stat → rmdir → mkdir lets a slow contender delete the fresh lock of a faster one, upstream
+ * issue #121).
+ *
+ * <ol>
+ * <li><b>Serialise.</b> Only the holder of an exclusive OS lock ({@link FileChannel#tryLock()})
+ * on the sidecar {@code <lock dir>.takeover} may take over; the sidecar is never deleted, and
+ * the OS drops the lock when its process dies, so a crashed contender never blocks others.
+ * Inside one JVM a set of paths in progress guards the sidecar too, because a second channel
+ * on the same file in one process would neither exclude nor be safe to close. A contender that
+ * cannot get the lock at once treats the lock as busy and waits like any waiter.</li>
+ * <li><b>Re-check.</b> Holding it, stat the lock directory again: it must still be stale.</li>
+ * <li><b>Move aside atomically.</b> Rename the lock directory to a unique tombstone name in the
+ * same directory ({@code .slocket-tombstone-<uuid>}: a hidden name that no encoded lock name can
+ * take). A rename moves exactly one directory, so there is no window in which a fresh lock
+ * created by a plain {@code mkdir} could be deleted by name.</li>
+ * <li><b>Verify what was moved.</b> Stat the tombstone. If it is not the stale directory seen in
+ * step 2 (another file key, or an mtime refreshed in between by a holder that woke up), it is
+ * someone's live lock: rename it back and report "busy". Otherwise remove the tombstone.</li>
+ * <li><b>Create.</b> A plain {@code mkdir} of the lock directory; losing it to a plain acquirer
+ * is fine, since that acquirer then holds the lock alone.</li>
+ * </ol>
+ *
+ * Contenders that do not take the sidecar lock (e.g. {@code proper-lockfile} itself) still use
+ * the original's stat → rmdir → mkdir; against them the takeover is only as safe as theirs.
+ */
+final class StaleTakeover {
+
+    private static final Logger log = LoggerFactory.getLogger(StaleTakeover.class);
+
+    private static final Set<Path> IN_PROGRESS = ConcurrentHashMap.newKeySet();
+
+    private final AtomicLong count = new AtomicLong();
+
+    private final Runnable beforeMoveAside;
+
+    StaleTakeover() {
+        this(() -> { });
+    }
+
+    /**
+     * @param beforeMoveAside runs after the stale directory was re-checked and before it is moved
+     *        aside; tests widen the race window with it
+     */
+    StaleTakeover(Runnable beforeMoveAside) {
+        this.beforeMoveAside = beforeMoveAside;
+    }
+
+    /** @return how many stale locks this instance took over */
+    long count() {
+        return count.get();
+    }
+
+    /**
+     * @param paths the lock
+     * @param timing the lock's staleness threshold
+     * @param judge decides, again under the takeover lock, whether the directory is still stale
+     * @param creator makes the lock directory once the stale one is gone
+     * @return the new lock directory's stamp, or {@code null} if someone else holds or is taking over the lock
+     */
+    DirStamp takeOver(LockPaths paths, LockTiming timing, StalenessJudge judge, Creator creator) throws IOException {
+        Path takeoverFile = paths.takeoverFile();
+        if (!IN_PROGRESS.add(takeoverFile)) {
+            return null;
+        }
+        try (FileChannel channel = FileChannel.open(takeoverFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock osLock = tryLock(channel)) {
+            return osLock == null ? null : takeOverLocked(paths, timing, judge, creator);
+        }
+        finally {
+            IN_PROGRESS.remove(takeoverFile);
+        }
+    }
+
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        }
+        catch (OverlappingFileLockException ex) {
+            return null;
+        }
+    }
+
+    private DirStamp takeOverLocked(LockPaths paths, LockTiming timing, StalenessJudge judge, Creator creator) throws IOException {
+        Path lockDir = paths.lockDir();
+        DirStamp stale;
+        try {
+            stale = DirStamp.read(lockDir);
+        }
+        catch (NoSuchFileException ex) {
+            return creator.create();
+        }
+        if (!judge.isStale(lockDir, stale, timing)) {
+            return null;
+        }
+        beforeMoveAside.run();
+        Path tombstone = lockDir.resolveSibling(".slocket-tombstone-" + UUID.randomUUID());
+        try {
+            Files.move(lockDir, tombstone, StandardCopyOption.ATOMIC_MOVE);
+        }
+        catch (NoSuchFileException ex) {
+            return creator.create();
+        }
+        DirStamp moved = DirStamp.read(tombstone);
+        if (!moved.equals(stale)) {
+            restore(tombstone, lockDir);
+            return null;
+        }
+        removeTombstone(tombstone);
+        DirStamp created = creator.create();
+        if (created != null) {
+            long takeovers = count.incrementAndGet();
+            log.warn("Took over stale lock {} (mtime {}, now {}, stale after {}; takeover #{})", lockDir,
+                    stale.mtime(), Instant.now(), timing.stale(), takeovers);
+        }
+        return created;
+    }
+
+    private static void restore(Path tombstone, Path lockDir) throws IOException {
+        try {
+            Files.move(tombstone, lockDir);
+            log.warn("Lock {} was refreshed by its owner during a takeover; put it back", lockDir);
+        }
+        catch (FileAlreadyExistsException ex) {
+            // its owner's heartbeat now finds the directory changed and reports the loss
+            log.warn("Lock {} was refreshed during a takeover and could not be put back; its owner will see it lost",
+                    lockDir);
+            removeTombstone(tombstone);
+        }
+    }
+
+    private static void removeTombstone(Path tombstone) throws IOException {
+        try {
+            Files.delete(tombstone);
+        }
+        catch (DirectoryNotEmptyException ex) {
+            log.warn("Stale lock directory moved to {} is not empty; left in place", tombstone);
+        }
+    }
+
+    /** Creates the lock directory with a plain {@code mkdir}. */
+    @FunctionalInterface
+    interface Creator {
+
+        /** @return the new directory's stamp, or {@code null} if it already exists */
+        DirStamp create() throws IOException;
+    }
+}

@@ -1,0 +1,110 @@
+package dev.slocket.s3;
+
+import dev.slocket.LockBackendException;
+import dev.slocket.spi.BackendLock;
+import dev.slocket.spi.BackendStatus;
+import dev.slocket.spi.Deadline;
+import dev.slocket.spi.LockBackend;
+import dev.slocket.spi.LossListener;
+
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Locks shared by any number of hosts through S3 conditional writes. Every transition two
+ * parties can race for is an atomic create ({@code If-None-Match: *}) of the next generation
+ * object of a lock; {@code If-Match} is used only by a holder renewing its own generation. The
+ * generation number is the fencing token. See {@link Acquisition} and {@link S3HeldLock}.
+ *
+ * <p>The {@link S3Client} belongs to the caller and is not closed by {@link #close()}.
+ */
+public final class S3LockBackend implements LockBackend {
+
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final S3LockOptions options;
+
+    private final LockKeys keys;
+
+    private final HoldContext context;
+
+    /**
+     * Creates the backend and, unless disabled, runs the capability probe.
+     *
+     * @param client the S3 client to use
+     * @param options the backend's options
+     * @throws LockBackendException if the bucket is unreachable or does not support conditional creates
+     */
+    public S3LockBackend(S3Client client, S3LockOptions options) {
+        this.options = options;
+        this.keys = new LockKeys(options.keyPrefix());
+        S3Calls calls = new S3Calls(client, options.bucket());
+        String owner = UUID.randomUUID().toString();
+        if (options.probe()) {
+            new CapabilityProbe(calls, options.requestTimeout()).run(keys.probeKey(owner), owner);
+        }
+        int id = INSTANCES.incrementAndGet();
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("slocket-s3-" + id
+                + "-timer"));
+        ExecutorService io = Executors.newCachedThreadPool(daemon("slocket-s3-" + id + "-renew"));
+        this.context = new HoldContext(calls, options, owner, timer, io);
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    @Override
+    public String type() {
+        return "s3";
+    }
+
+    @Override
+    public BackendLock acquire(String name, Deadline deadline, LossListener lossListener) throws InterruptedException {
+        return new Acquisition(context, name, keys.folder(name), deadline, lossListener).run();
+    }
+
+    @Override
+    public boolean isLocked(String name) {
+        try {
+            return !context.calls().list(keys.folder(name), options.requestTimeout()).free();
+        }
+        catch (SdkException ex) {
+            throw new LockBackendException("Cannot list S3 lock '" + name + "' in bucket " + options.bucket() + ": "
+                    + S3Errors.describe(ex), ex);
+        }
+    }
+
+    @Override
+    public BackendStatus status() {
+        Map<String, Object> details = Map.of("backend", type(), "bucket", options.bucket(), "keyPrefix",
+                options.keyPrefix(), "lease", options.lease().toString());
+        try {
+            context.calls().headBucket(options.requestTimeout());
+            return BackendStatus.up(details);
+        }
+        catch (SdkException ex) {
+            return BackendStatus.down("bucket " + options.bucket() + " not reachable: " + S3Errors.describe(ex),
+                    details);
+        }
+    }
+
+    @Override
+    public void close() {
+        context.timer().shutdownNow();
+        context.io().shutdownNow();
+    }
+}

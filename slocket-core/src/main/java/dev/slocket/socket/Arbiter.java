@@ -1,0 +1,373 @@
+package dev.slocket.socket;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The listening socket of a lock and the role that comes with it (SL-20..SL-26): while its own
+ * holder holds, newcomers wait in the kernel backlog and then in a FIFO queue; on release the
+ * longest waiter gets {@code OK} in one write; the arbiter keeps serving while it has a grantee or
+ * waiters, lingers briefly once it has served others, and then closes, unlinking its own socket
+ * file.
+ *
+ * <p>All state is guarded by {@code this}. The releasing thread grants directly, so a handover is
+ * one message; the {@link ArbiterLoop} serves the arbiter only once it has connections to watch.
+ */
+final class Arbiter {
+
+    private static final Logger log = LoggerFactory.getLogger(Arbiter.class);
+
+    private static final byte[] GRANT = "OK".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * How long an arbiter that has served others keeps listening once the lock is free, so that
+     * processes taking turns keep queueing at it instead of racing to bind.
+     */
+    private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private final ServerSocketChannel server;
+
+    private final LockPaths paths;
+
+    private final FileState bound;
+
+    private final Sidecar sidecar;
+
+    private final PeerIdentity peers;
+
+    private final HandoverMode mode;
+
+    private final Consumer<Arbiter> onClosed;
+
+    /** FIFO of waiters: {@link SocketChannel}s of other processes and {@link LocalWaiter}s of ours. */
+    private final Deque<Object> queue = new ArrayDeque<>();
+
+    private SocketChannel grantee;
+
+    private boolean selfHolds = true;
+
+    private boolean served;
+
+    private boolean closed;
+
+    private long idleSince;
+
+    /**
+     * @param server the bound, listening, non-blocking server channel
+     * @param bound the socket file as it was right after the bind
+     * @param sidecar the sidecar whose arbiter right the caller holds; this arbiter keeps a reference
+     */
+    Arbiter(ServerSocketChannel server, LockPaths paths, FileState bound, Sidecar sidecar, PeerIdentity peers,
+            HandoverMode mode, Consumer<Arbiter> onClosed) {
+        this.server = server;
+        this.paths = paths;
+        this.bound = bound;
+        this.sidecar = sidecar.retain();
+        this.peers = peers;
+        this.mode = mode;
+        this.onClosed = onClosed;
+    }
+
+    /** @return the socket file this arbiter bound */
+    FileState bound() {
+        return bound;
+    }
+
+    /** @return the lock's files */
+    LockPaths paths() {
+        return paths;
+    }
+
+    /**
+     * The arbiter's own holder releases: grant the longest waiter (a blocking-complete write of
+     * {@code OK} before this returns, SL-32) or close. Idempotent.
+     */
+    synchronized void releaseSelf() {
+        if (!selfHolds || closed) {
+            return;
+        }
+        selfHolds = false;
+        if (mode == HandoverMode.RACE) {
+            close(true);
+            return;
+        }
+        if (!served) {
+            // nobody accepts for an arbiter the loop does not serve: waiters are still in the backlog
+            acceptPending();
+        }
+        handOver();
+    }
+
+    /**
+     * This process's own holder takes the lock again without a round trip through its socket,
+     * if the arbiter is idle: nobody holds it and nobody waits, not even in the backlog.
+     *
+     * @return whether the lock is now held by this arbiter's own holder
+     */
+    synchronized boolean holdAgainIfIdle() {
+        if (closed || selfHolds || grantee != null || mode == HandoverMode.RACE) {
+            return false;
+        }
+        acceptPending();
+        if (!queue.isEmpty()) {
+            handOver();
+            return false;
+        }
+        selfHolds = true;
+        return true;
+    }
+
+    /**
+     * Queues a thread of this process behind everyone already waiting.
+     *
+     * @return the waiter, or {@code null} if this arbiter cannot take it (closed, or race mode)
+     */
+    synchronized LocalWaiter enqueueLocal() {
+        if (closed || mode == HandoverMode.RACE) {
+            return null;
+        }
+        acceptPending();
+        LocalWaiter waiter = new LocalWaiter();
+        queue.add(waiter);
+        handOver();
+        return waiter;
+    }
+
+    /**
+     * A local waiter gives up (deadline or interrupt). If it was granted meanwhile, the lock is
+     * passed on, so a withdrawn waiter never leaves it held (SL-30).
+     */
+    synchronized void withdraw(LocalWaiter waiter) {
+        if (queue.remove(waiter)) {
+            return;
+        }
+        if (waiter.isGranted() && selfHolds) {
+            releaseSelf();
+        }
+    }
+
+    /** Our lock was taken away (the socket file vanished or was replaced): drop everything, delete nothing. */
+    synchronized void abandon() {
+        selfHolds = false;
+        close(false);
+    }
+
+    /**
+     * The backend closes: stop listening and disconnect the waiters (they start over, SL-15). A
+     * socket file under a live grantee stays as its tombstone (SL-34); otherwise it is removed.
+     */
+    synchronized void shutdown() {
+        if (selfHolds) {
+            releaseSelf();
+        }
+        close(true);
+    }
+
+    private void acceptPending() {
+        while (true) {
+            SocketChannel client;
+            try {
+                client = server.accept();
+            }
+            catch (IOException ex) {
+                log.warn("Accept on lock socket {} failed ({}); the arbiter keeps serving", paths.socket(),
+                        ex.toString());
+                return;
+            }
+            if (client == null) {
+                return;
+            }
+            admit(client);
+        }
+    }
+
+    private void admit(SocketChannel client) {
+        if (!peers.accepts(client)) {
+            log.warn("Lock socket {}: dropped a connection from a process of another user", paths.socket());
+            closeQuietly(client);
+            return;
+        }
+        queue.add(client);
+        if (served) {
+            // registration must happen on the loop thread, or its selector would not see the channel
+            ArbiterLoop.get().execute(() -> watchIfWaiting(client));
+        }
+    }
+
+    private synchronized void watchIfWaiting(SocketChannel client) {
+        if (!closed && (client == grantee || queue.contains(client))) {
+            watch(ArbiterLoop.get(), client);
+        }
+    }
+
+    /** Has the loop notice when {@code client} closes; on the loop thread only. */
+    private void watch(ArbiterLoop loop, SocketChannel client) {
+        try {
+            client.configureBlocking(false);
+            loop.register(client, SelectionKey.OP_READ, key -> connectionReady(client));
+        }
+        catch (IOException ex) {
+            log.debug("Cannot watch a connection to {} ({})", paths.socket(), ex.toString());
+        }
+    }
+
+    private void handOver() {
+        while (grantee == null && !selfHolds && !queue.isEmpty()) {
+            Object next = queue.poll();
+            if (next instanceof LocalWaiter local) {
+                selfHolds = local.grant();
+            }
+            else if (grant((SocketChannel) next)) {
+                grantee = (SocketChannel) next;
+            }
+        }
+        if (grantee == null && !selfHolds && !served) {
+            close(true);
+        }
+        else if (grantee == null && !selfHolds) {
+            idleSince = System.nanoTime();
+            ArbiterLoop.get().schedule(this::closeIfStillIdle, LINGER_NANOS);
+        }
+        else if (!served) {
+            served = true;
+            ArbiterLoop.get().execute(this::serve);
+        }
+    }
+
+    private boolean grant(SocketChannel client) {
+        try {
+            ByteBuffer grant = ByteBuffer.wrap(GRANT);
+            client.write(grant);
+            if (!grant.hasRemaining()) {
+                return true;
+            }
+        }
+        catch (IOException ex) {
+            log.debug("Waiter on {} left before its grant ({})", paths.socket(), ex.toString());
+        }
+        closeQuietly(client);
+        return false;
+    }
+
+    private synchronized void serve() {
+        if (closed) {
+            return;
+        }
+        ArbiterLoop loop = ArbiterLoop.get();
+        loop.register(server, SelectionKey.OP_ACCEPT, key -> acceptReady());
+        if (grantee != null) {
+            watch(loop, grantee);
+        }
+        for (Object waiter : queue) {
+            if (waiter instanceof SocketChannel client) {
+                watch(loop, client);
+            }
+        }
+    }
+
+    private synchronized void closeIfStillIdle() {
+        if (!closed && grantee == null && !selfHolds && queue.isEmpty()
+                && System.nanoTime() - idleSince >= LINGER_NANOS) {
+            close(true);
+        }
+    }
+
+    private synchronized void acceptReady() {
+        if (closed) {
+            return;
+        }
+        acceptPending();
+        handOver();
+    }
+
+    private synchronized void connectionReady(SocketChannel client) {
+        if (closed || isOpen(client)) {
+            return;
+        }
+        closeQuietly(client);
+        if (client == grantee) {
+            grantee = null;
+            handOver();
+        }
+        else {
+            queue.remove(client);
+        }
+    }
+
+    /** Reads (and ignores) what a client sent; {@code false} once the connection is closed. */
+    private static boolean isOpen(SocketChannel client) {
+        ByteBuffer sink = ByteBuffer.allocate(64);
+        try {
+            return client.read(sink) >= 0;
+        }
+        catch (IOException ex) {
+            return false;
+        }
+    }
+
+    private void close(boolean deleteOwnFile) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closeQuietly(server);
+        for (Object waiter : queue) {
+            if (waiter instanceof LocalWaiter local) {
+                local.cancel();
+            }
+            else {
+                disconnect((SocketChannel) waiter);
+            }
+        }
+        queue.clear();
+        boolean tombstone = grantee != null && grantee.isOpen();
+        if (grantee != null) {
+            disconnect(grantee);
+            grantee = null;
+        }
+        if (deleteOwnFile && !tombstone) {
+            bound.deleteIfStillAt(paths.socket());
+        }
+        sidecar.arbiterRight().release();
+        sidecar.close();
+        if (served) {
+            ArbiterLoop.get().wakeup();
+        }
+        onClosed.accept(this);
+        log.debug("Closed arbiter of {}{}", paths.socket(), tombstone ? " (left as tombstone for its grantee)" : "");
+    }
+
+    /**
+     * Closes a client connection so that the peer sees it at once: the close of a channel registered
+     * with the loop's selector is deferred until the loop runs again, which may be never at JVM exit.
+     */
+    private static void disconnect(SocketChannel client) {
+        try {
+            client.shutdownOutput();
+        }
+        catch (IOException ex) {
+            log.trace("Shutdown failed", ex);
+        }
+        closeQuietly(client);
+    }
+
+    private static void closeQuietly(java.io.Closeable channel) {
+        try {
+            channel.close();
+        }
+        catch (IOException ex) {
+            log.trace("Close failed", ex);
+        }
+    }
+}

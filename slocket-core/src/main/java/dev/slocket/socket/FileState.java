@@ -1,0 +1,82 @@
+package dev.slocket.socket;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What is at a lock path, from one {@code lstat}: nothing, a socket or something else, and which
+ * file (device and inode) it is. Errors are classified this way rather than by parsing messages
+ * (SL-53).
+ *
+ * @param kind what kind of file
+ * @param fileKey the file's identity; {@code null} when missing
+ */
+record FileState(Kind kind, Object fileKey) {
+
+    /** What kind of file is at the path. */
+    enum Kind {
+        MISSING, SOCKET, OTHER
+    }
+
+    static final FileState MISSING = new FileState(Kind.MISSING, null);
+
+    private static final int TYPE_MASK = 0170000;
+
+    private static final int SOCKET_TYPE = 0140000;
+
+    /**
+     * @param path the path to look at (links are not followed)
+     * @return its state; {@link #MISSING} if it does not exist or cannot be read
+     */
+    static FileState of(Path path) {
+        try {
+            Map<String, Object> attributes = Files.readAttributes(path, "unix:mode,fileKey", LinkOption.NOFOLLOW_LINKS);
+            int mode = (Integer) attributes.get("mode");
+            Kind kind = ((mode & TYPE_MASK) == SOCKET_TYPE) ? Kind.SOCKET : Kind.OTHER;
+            return new FileState(kind, attributes.get("fileKey"));
+        }
+        catch (NoSuchFileException ex) {
+            return MISSING;
+        }
+        catch (IOException ex) {
+            return MISSING;
+        }
+    }
+
+    /** @return whether a socket is there */
+    boolean isSocket() {
+        return kind == Kind.SOCKET;
+    }
+
+    /**
+     * Deletes the socket at {@code path} only if it is still the file this state describes, so a
+     * socket that someone bound since is never removed (SL-25).
+     *
+     * @param path the lock path
+     * @return whether the file was deleted
+     */
+    boolean deleteIfStillAt(Path path) {
+        if (kind != Kind.SOCKET || !equals(of(path))) {
+            return false;
+        }
+        try {
+            return Files.deleteIfExists(path);
+        }
+        catch (IOException ex) {
+            return false;
+        }
+    }
+
+    /**
+     * @param path the lock path
+     * @return whether the file at {@code path} is still this one
+     */
+    boolean isStillAt(Path path) {
+        return Objects.equals(this, of(path));
+    }
+}

@@ -1,0 +1,381 @@
+package dev.slocket;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The behaviour every backend shares (DESIGN §4, §6). A backend's test subclasses this and
+ * says how to make registries that share one lock location and how to make a held lock be lost.
+ */
+public abstract class LockRegistryContractTest {
+
+    protected static final Duration LONG = Duration.ofSeconds(20);
+
+    private final List<LockRegistry> registries = Collections.synchronizedList(new ArrayList<>());
+
+    private ExecutorService executor;
+
+    protected LockRegistry registry;
+
+    /** @return a new registry that shares its lock location with every other one of this test */
+    protected abstract LockRegistry createRegistry() throws Exception;
+
+    /**
+     * Makes the backend find out that {@code lock} (held by {@code owner}) is no longer ours, the
+     * way it would in production (lock directory removed, object overwritten, injected loss...).
+     */
+    protected abstract void induceLoss(LockRegistry owner, HeldLock lock) throws Exception;
+
+    /** @return how long the backend may take to notice an induced loss */
+    protected Duration lossDetectionTime() {
+        return Duration.ofSeconds(10);
+    }
+
+    protected LockRegistry newRegistry() throws Exception {
+        LockRegistry created = createRegistry();
+        registries.add(created);
+        return created;
+    }
+
+    @BeforeEach
+    void openRegistry() throws Exception {
+        executor = Executors.newCachedThreadPool();
+        registry = newRegistry();
+    }
+
+    @AfterEach
+    void closeRegistries() {
+        executor.shutdownNow();
+        synchronized (registries) {
+            registries.forEach(LockRegistry::close);
+        }
+    }
+
+    private <T> T inOtherThread(java.util.concurrent.Callable<T> action) throws Exception {
+        return executor.submit(action).get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void acquiresAndReleases() {
+        HeldLock lock = registry.acquire("contract-basic", LONG);
+        assertThat(lock.isHeld()).isTrue();
+        assertThat(lock.name()).isEqualTo("contract-basic");
+        assertThat(lock.fencingToken()).isPositive();
+        assertThat(lock.acquiredAt()).isNotNull();
+        lock.release();
+        assertThat(lock.isHeld()).isFalse();
+        try (HeldLock again = registry.acquire("contract-basic", LONG)) {
+            assertThat(again.isHeld()).isTrue();
+        }
+    }
+
+    @Test
+    void excludesOtherThreadsOfTheSameRegistry() throws Exception {
+        try (HeldLock lock = registry.acquire("contract-threads", LONG)) {
+            assertThat(inOtherThread(() -> registry.tryAcquire("contract-threads"))).isEmpty();
+        }
+        Optional<HeldLock> after = inOtherThread(() -> registry.tryAcquire("contract-threads"));
+        assertThat(after).isPresent();
+        after.get().release();
+    }
+
+    @Test
+    void excludesOtherRegistries() throws Exception {
+        LockRegistry other = newRegistry();
+        HeldLock lock = registry.acquire("contract-registries", LONG);
+        assertThat(other.tryAcquire("contract-registries")).isEmpty();
+        lock.release();
+        try (HeldLock theirs = other.acquire("contract-registries", LONG)) {
+            assertThat(theirs.isHeld()).isTrue();
+            assertThat(registry.tryAcquire("contract-registries")).isEmpty();
+        }
+    }
+
+    @Test
+    void namesAreIndependent() throws Exception {
+        LockRegistry other = newRegistry();
+        try (HeldLock a = registry.acquire("contract-a", LONG); HeldLock b = other.acquire("contract-b", LONG)) {
+            assertThat(a.isHeld()).isTrue();
+            assertThat(b.isHeld()).isTrue();
+        }
+    }
+
+    @Test
+    void relockingGivesAGreaterFencingToken() {
+        long first;
+        try (HeldLock lock = registry.acquire("contract-relock", LONG)) {
+            first = lock.fencingToken();
+        }
+        try (HeldLock lock = registry.acquire("contract-relock", LONG)) {
+            assertThat(lock.fencingToken()).isGreaterThan(first);
+        }
+    }
+
+    @Test
+    void fencingTokensStrictlyIncreaseAcrossRegistries() throws Exception {
+        LockRegistry other = newRegistry();
+        long last = 0;
+        for (int i = 0; i < 10; i++) {
+            LockRegistry which = (i % 2 == 0) ? registry : other;
+            try (HeldLock lock = which.acquire("contract-tokens", LONG)) {
+                assertThat(lock.fencingToken()).isGreaterThan(last);
+                last = lock.fencingToken();
+            }
+        }
+    }
+
+    @Test
+    void timesOutWhenHeldElsewhere() throws Exception {
+        LockRegistry other = newRegistry();
+        try (HeldLock lock = registry.acquire("contract-timeout", LONG)) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> other.acquire("contract-timeout", Duration.ofMillis(300)))
+                    .isInstanceOf(LockTimeoutException.class)
+                    .hasMessageContaining("contract-timeout");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+            assertThatThrownBy(() -> inOtherThread(() -> registry.acquire("contract-timeout", Duration.ofMillis(100))))
+                    .hasCauseInstanceOf(LockTimeoutException.class);
+        }
+        try (HeldLock lock = other.acquire("contract-timeout", Duration.ZERO)) {
+            assertThat(lock.isHeld()).as("a timed-out request leaves nothing held").isTrue();
+        }
+    }
+
+    @Test
+    void zeroWaitMakesOneAttempt() throws Exception {
+        LockRegistry other = newRegistry();
+        try (HeldLock lock = registry.acquire("contract-zero", Duration.ZERO)) {
+            assertThat(lock.isHeld()).isTrue();
+            assertThatThrownBy(() -> other.acquire("contract-zero", Duration.ZERO))
+                    .isInstanceOf(LockTimeoutException.class);
+        }
+    }
+
+    @Test
+    void sameThreadReentersAndOnlyTheOutermostReleaseReleases() throws Exception {
+        LockRegistry other = newRegistry();
+        HeldLock outer = registry.acquire("contract-reentrant", LONG);
+        HeldLock inner = registry.acquire("contract-reentrant", Duration.ZERO);
+        assertThat(inner.fencingToken()).isEqualTo(outer.fencingToken());
+        inner.release();
+        assertThat(inner.isHeld()).isFalse();
+        assertThat(outer.isHeld()).isTrue();
+        assertThat(other.tryAcquire("contract-reentrant")).as("still held after the nested release").isEmpty();
+        outer.release();
+        try (HeldLock theirs = other.acquire("contract-reentrant", LONG)) {
+            assertThat(theirs.isHeld()).isTrue();
+        }
+    }
+
+    @Test
+    void releasesFromAnotherThread() throws Exception {
+        LockRegistry other = newRegistry();
+        HeldLock lock = registry.acquire("contract-cross-thread", LONG);
+        inOtherThread(() -> {
+            lock.release();
+            return null;
+        });
+        assertThat(lock.isHeld()).isFalse();
+        try (HeldLock theirs = other.acquire("contract-cross-thread", LONG)) {
+            assertThat(theirs.isHeld()).isTrue();
+        }
+    }
+
+    @Test
+    void releaseIsIdempotentAndNeverReleasesTheNextHolder() throws Exception {
+        LockRegistry other = newRegistry();
+        LockRegistry third = newRegistry();
+        HeldLock mine = registry.acquire("contract-idempotent", LONG);
+        mine.release();
+        try (HeldLock theirs = other.acquire("contract-idempotent", LONG)) {
+            mine.release();
+            mine.close();
+            assertThat(theirs.isHeld()).isTrue();
+            assertThat(third.tryAcquire("contract-idempotent")).as("a second release freed someone else's lock")
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void cancellingAnAsyncAcquisitionNeverLeavesTheLockHeld() throws Exception {
+        LockRegistry other = newRegistry();
+        HeldLock holder = other.acquire("contract-cancel", LONG);
+        CompletableFuture<HeldLock> pending = registry.acquireAsync("contract-cancel", LONG);
+        await().atMost(LONG).until(() -> registry.locks().stream().anyMatch(info -> info.name().equals("contract-cancel")));
+        assertThat(pending.cancel(true)).isTrue();
+        holder.release();
+        LockRegistry third = newRegistry();
+        try (HeldLock lock = third.acquire("contract-cancel", LONG)) {
+            assertThat(lock.isHeld()).isTrue();
+        }
+        await().atMost(LONG).until(() -> registry.locks().isEmpty());
+    }
+
+    @Test
+    void asyncAcquisitionCompletesWhenTheLockIsFree() throws Exception {
+        HeldLock lock = registry.acquireAsync("contract-async", LONG).get(30, TimeUnit.SECONDS);
+        assertThat(lock.isHeld()).isTrue();
+        lock.release();
+    }
+
+    @Test
+    void interruptingAWaiterStopsItsWaitAndLeavesNothingHeld() throws Exception {
+        LockRegistry other = newRegistry();
+        HeldLock holder = other.acquire("contract-interrupt", LONG);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
+        Thread waiter = new Thread(() -> {
+            try {
+                registry.acquire("contract-interrupt", LONG).release();
+            }
+            catch (Throwable ex) {
+                failure.set(ex);
+                stillInterrupted.set(Thread.currentThread().isInterrupted());
+            }
+        });
+        waiter.start();
+        await().atMost(LONG).until(() -> !registry.locks().isEmpty());
+        waiter.interrupt();
+        waiter.join(LONG.toMillis());
+        assertThat(waiter.isAlive()).isFalse();
+        assertThat(failure.get()).isInstanceOf(LockInterruptedException.class);
+        assertThat(stillInterrupted.get()).isTrue();
+        holder.release();
+        try (HeldLock lock = newRegistry().acquire("contract-interrupt", LONG)) {
+            assertThat(lock.isHeld()).isTrue();
+        }
+    }
+
+    @Test
+    void reportsALostLockOnceToTheHandleAndTheRegistry() throws Exception {
+        AtomicInteger registryCalls = new AtomicInteger();
+        AtomicInteger handleCalls = new AtomicInteger();
+        registry.addLockLostListener(loss -> registryCalls.incrementAndGet());
+        HeldLock lock = registry.acquire("contract-lost", LONG);
+        lock.onLost(loss -> {
+            assertThat(loss.name()).isEqualTo("contract-lost");
+            assertThat(loss.fencingToken()).isEqualTo(lock.fencingToken());
+            handleCalls.incrementAndGet();
+        });
+        induceLoss(registry, lock);
+        await().atMost(lossDetectionTime()).until(() -> handleCalls.get() == 1 && registryCalls.get() == 1);
+        assertThat(lock.isHeld()).isFalse();
+        AtomicInteger late = new AtomicInteger();
+        lock.onLost(loss -> late.incrementAndGet());
+        assertThat(late).as("a listener added after the loss runs at once").hasValue(1);
+        lock.release();
+        assertThat(handleCalls).hasValue(1);
+        assertThat(registryCalls).hasValue(1);
+    }
+
+    @Test
+    void locksListsHeldAndAwaitedLocks() throws Exception {
+        LockRegistry other = newRegistry();
+        try (HeldLock lock = registry.acquire("contract-info", LONG)) {
+            assertThat(registry.locks()).singleElement().satisfies(info -> {
+                assertThat(info.name()).isEqualTo("contract-info");
+                assertThat(info.state()).isEqualTo(LockInfo.State.HELD);
+                assertThat(info.fencingToken()).hasValue(lock.fencingToken());
+                assertThat(info.backend()).isEqualTo(registry.backendType());
+            });
+            Future<?> waiting = executor.submit(() -> other.acquire("contract-info", LONG).release());
+            await().atMost(LONG).until(() -> other.locks().stream()
+                    .anyMatch(info -> info.state() == LockInfo.State.WAITING));
+            assertThat(waiting.isDone()).isFalse();
+        }
+        await().atMost(LONG).until(() -> other.locks().isEmpty() && registry.locks().isEmpty());
+    }
+
+    @Test
+    void closingTheRegistryReleasesItsLocks() throws Exception {
+        LockRegistry other = newRegistry();
+        HeldLock lock = registry.acquire("contract-close", LONG);
+        registry.close();
+        assertThat(lock.isHeld()).isFalse();
+        try (HeldLock theirs = other.acquire("contract-close", LONG)) {
+            assertThat(theirs.isHeld()).isTrue();
+        }
+        assertThatThrownBy(() -> registry.acquire("contract-close", LONG)).isInstanceOf(SlocketException.class)
+                .hasMessageContaining("closed");
+    }
+
+    @Test
+    void rejectsInvalidNamesWithoutTouchingAnything() {
+        assertThatThrownBy(() -> registry.acquire("", LONG)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("empty");
+        assertThatThrownBy(() -> registry.acquire("a\u0000b", LONG)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("control");
+        assertThatThrownBy(() -> registry.acquire("x".repeat(256), LONG))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("255");
+        assertThatThrownBy(() -> registry.acquire(null, LONG)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(registry.locks()).isEmpty();
+    }
+
+    @Test
+    void oddButValidNamesWork() throws Exception {
+        LockRegistry other = newRegistry();
+        for (String name : List.of(".", "..", "../escape", "a/b", "ä ö €", "%2E", "x".repeat(255))) {
+            try (HeldLock lock = registry.acquire(name, LONG)) {
+                assertThat(other.tryAcquire(name)).as(name).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void manyThreadsInTwoRegistriesNeverOverlap() throws Exception {
+        LockRegistry other = newRegistry();
+        int threads = 8;
+        int rounds = fuzzRounds();
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        int[] counter = new int[1];
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            LockRegistry which = (t % 2 == 0) ? registry : other;
+            futures.add(executor.submit(() -> {
+                start.await();
+                for (int i = 0; i < rounds; i++) {
+                    try (HeldLock lock = which.acquire("contract-fuzz", LONG)) {
+                        if (inside.incrementAndGet() != 1) {
+                            overlaps.incrementAndGet();
+                        }
+                        counter[0]++;
+                        inside.decrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        for (Future<?> future : futures) {
+            future.get(120, TimeUnit.SECONDS);
+        }
+        assertThat(overlaps).hasValue(0);
+        assertThat(counter[0]).isEqualTo(threads * rounds);
+    }
+
+    /** @return iterations per thread of the fuzz test; slow backends may lower it */
+    protected int fuzzRounds() {
+        return 200;
+    }
+}

@@ -1,0 +1,152 @@
+package dev.slocket.internal;
+
+import dev.slocket.HeldLock;
+import dev.slocket.LockLostException;
+import dev.slocket.memory.MemoryLockBackend;
+import dev.slocket.testing.SharedBackend;
+import dev.slocket.spi.BackendLock;
+import dev.slocket.spi.BackendStatus;
+import dev.slocket.spi.Deadline;
+import dev.slocket.spi.LockBackend;
+import dev.slocket.spi.LossListener;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class LocalLockRegistryTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @Test
+    void leavesNoStateForNamesThatAreNeitherHeldNorAwaited() {
+        try (LocalLockRegistry registry = new LocalLockRegistry(new MemoryLockBackend(), null)) {
+            for (int i = 0; i < 20_000; i++) {
+                registry.acquire("order-" + i, WAIT).release();
+            }
+            registry.tryAcquire("busy").orElseThrow();
+            assertThat(registry.trackedNames()).isEqualTo(1);
+            assertThat(registry.locks()).hasSize(1);
+        }
+    }
+
+    @Test
+    void timeoutsAndNestedAcquisitionsLeaveNoStateBehind() {
+        MemoryLockBackend backend = new MemoryLockBackend();
+        try (LocalLockRegistry registry = new LocalLockRegistry(new SharedBackend(backend), null);
+                LocalLockRegistry other = new LocalLockRegistry(new SharedBackend(backend), null)) {
+            HeldLock outer = registry.acquire("n", WAIT);
+            registry.acquire("n", WAIT).release();
+            assertThat(other.tryAcquire("n")).isEmpty();
+            assertThat(other.trackedNames()).isZero();
+            outer.release();
+            assertThat(registry.trackedNames()).isZero();
+        }
+    }
+
+    @Test
+    void theBackendSeesAtMostOneAcquisitionPerNameAtATime() throws Exception {
+        ConcurrencyCheckingBackend backend = new ConcurrencyCheckingBackend();
+        ExecutorService executor = Executors.newFixedThreadPool(8);
+        try (LocalLockRegistry registry = new LocalLockRegistry(backend, null)) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                futures.add(executor.submit(() -> {
+                    for (int i = 0; i < 300; i++) {
+                        registry.acquire("hot", WAIT).release();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get(60, TimeUnit.SECONDS);
+            }
+        }
+        finally {
+            executor.shutdownNow();
+        }
+        assertThat(backend.maxConcurrent.get()).isEqualTo(1);
+        assertThat(backend.acquisitions.get()).isEqualTo(8 * 300);
+    }
+
+    @Test
+    void reenteringALostLockFailsInsteadOfPretending() {
+        MemoryLockBackend backend = new MemoryLockBackend();
+        try (LocalLockRegistry registry = new LocalLockRegistry(backend, null)) {
+            HeldLock lock = registry.acquire("lost", WAIT);
+            backend.revoke("lost", "test");
+            assertThatThrownBy(() -> registry.acquire("lost", WAIT)).isInstanceOf(LockLostException.class)
+                    .hasMessageContaining("lost").hasMessageContaining("test");
+            lock.release();
+            registry.acquire("lost", WAIT).release();
+        }
+    }
+
+    @Test
+    void defaultWaitAppliesToAcquireWithoutAWait() {
+        MemoryLockBackend backend = new MemoryLockBackend();
+        try (LocalLockRegistry holder = new LocalLockRegistry(new SharedBackend(backend), null);
+                LocalLockRegistry waiter = new LocalLockRegistry(new SharedBackend(backend), Duration.ofMillis(100))) {
+            holder.acquire("busy", WAIT);
+            assertThatThrownBy(() -> waiter.acquire("busy")).hasMessageContaining("PT0.1S");
+        }
+    }
+
+    /** Fails the test if two threads are inside {@code acquire} for one name at once. */
+    private static final class ConcurrencyCheckingBackend implements LockBackend {
+
+        private final MemoryLockBackend delegate = new MemoryLockBackend();
+
+        private final ConcurrentHashMap<String, AtomicInteger> inside = new ConcurrentHashMap<>();
+
+        final AtomicInteger maxConcurrent = new AtomicInteger();
+
+        final AtomicInteger acquisitions = new AtomicInteger();
+
+        @Override
+        public String type() {
+            return "checking";
+        }
+
+        @Override
+        public BackendLock acquire(String name, Deadline deadline, LossListener lossListener)
+                throws InterruptedException {
+            AtomicInteger counter = inside.computeIfAbsent(name, key -> new AtomicInteger());
+            int now = counter.incrementAndGet();
+            maxConcurrent.accumulateAndGet(now, Math::max);
+            try {
+                acquisitions.incrementAndGet();
+                return delegate.acquire(name, deadline, lossListener);
+            }
+            finally {
+                counter.decrementAndGet();
+            }
+        }
+
+        @Override
+        public boolean isLocked(String name) {
+            return delegate.isLocked(name);
+        }
+
+        @Override
+        public BackendStatus status() {
+            return delegate.status();
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+}

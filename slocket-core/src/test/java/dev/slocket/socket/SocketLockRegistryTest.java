@@ -1,0 +1,39 @@
+package dev.slocket.socket;
+
+import dev.slocket.HeldLock;
+import dev.slocket.LockRegistry;
+import dev.slocket.LockRegistryContractTest;
+import dev.slocket.Slocket;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shared contract on the socket backend: every registry of a test has its own backend on one
+ * lock directory, so they contend through the socket protocol exactly like separate processes
+ * (SL-5). A loss is induced the way a {@code /tmp} cleaner would cause it: by deleting the socket.
+ */
+class SocketLockRegistryTest extends LockRegistryContractTest {
+
+    @TempDir
+    Path directory;
+
+    @Override
+    protected LockRegistry createRegistry() {
+        return Slocket.socket(directory.resolve("locks"));
+    }
+
+    @Override
+    protected void induceLoss(LockRegistry owner, HeldLock lock) throws Exception {
+        SocketLockBackend backend = new SocketLockBackend(SocketLockOptions.defaults(directory.resolve("locks")));
+        Files.delete(backend.socketPath(lock.name()));
+    }
+
+    @Override
+    protected Duration lossDetectionTime() {
+        return Duration.ofSeconds(3);
+    }
+}

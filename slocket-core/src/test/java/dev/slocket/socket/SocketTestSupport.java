@@ -1,0 +1,81 @@
+package dev.slocket.socket;
+
+import dev.slocket.testing.ChildJvm;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Shared helpers of the socket tests: starting {@link SocketLockWorker} children, signalling
+ * them, and counting the connections an arbiter has (from {@code /proc/net/unix}).
+ */
+final class SocketTestSupport implements AutoCloseable {
+
+    private static final String LISTENING_FLAGS = "00010000";
+
+    private final Path lockDir;
+
+    private final Path workDir;
+
+    private final List<ChildJvm> children = new ArrayList<>();
+
+    SocketTestSupport(Path root) throws IOException {
+        this.lockDir = Files.createDirectories(root.resolve("locks"));
+        this.workDir = Files.createDirectories(root.resolve("work"));
+    }
+
+    Path lockDir() {
+        return lockDir;
+    }
+
+    Path workDir() {
+        return workDir;
+    }
+
+    /** Starts a worker child; see {@link SocketLockWorker} for the roles. */
+    ChildJvm child(StaleSocketPolicy policy, String name, String... role) throws IOException {
+        List<String> args = new ArrayList<>(List.of(lockDir.toString(), workDir.toString(), policy.name(), name));
+        args.addAll(List.of(role));
+        ChildJvm child = ChildJvm.start(workDir, SocketLockWorker.class, args.toArray(String[]::new));
+        children.add(child);
+        return child;
+    }
+
+    /** Tells a worker to go on: creates {@code workDir/<file>}. */
+    void signal(String file) throws IOException {
+        Files.createFile(workDir.resolve(file));
+    }
+
+    /** @return the lines of the occupancy journal: "token who", in order of entry */
+    List<String> journal() throws IOException {
+        Path journal = workDir.resolve("journal");
+        return Files.exists(journal) ? Files.readAllLines(journal) : List.of();
+    }
+
+    /** Removes the marker a killed holder left behind. */
+    void clearMarker() throws IOException {
+        Files.deleteIfExists(workDir.resolve("occupied"));
+    }
+
+    /**
+     * @param socket a lock socket path
+     * @return how many connections (accepted or still in the backlog) its listener has
+     */
+    static long connectionsTo(Path socket) throws IOException {
+        String suffix = " " + socket;
+        return Files.readAllLines(Path.of("/proc/net/unix")).stream()
+                .filter(line -> line.endsWith(suffix))
+                .filter(line -> !line.split("\\s+")[3].equals(LISTENING_FLAGS))
+                .count();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (ChildJvm child : children) {
+            child.close();
+        }
+    }
+}
