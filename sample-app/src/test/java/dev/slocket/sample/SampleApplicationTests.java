@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * other; requests for different reports run in parallel.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"sample.report.work-time=700ms", "sample.cleanup.interval=1h", "slocket.backend=memory"})
+        properties = {"sample.report.work-time=700ms", "sample.cleanup.interval=1h"})
 class SampleApplicationTests {
 
     @TempDir

@@ -1,5 +1,6 @@
 package dev.slocket.spring.autoconfigure;
 
+import dev.slocket.socket.HandoverMode;
 import dev.slocket.socket.StaleSocketPolicy;
 
 import java.nio.file.Path;
@@ -144,6 +145,12 @@ public class SlocketProperties {
          */
         private boolean requirePeerSameUser = true;
 
+        /**
+         * How a releasing holder passes the lock on: 'queue' grants the longest waiter (FIFO);
+         * 'race' closes every waiting connection so that the waiters race to bind.
+         */
+        private HandoverMode handoverMode = HandoverMode.QUEUE;
+
         public Path getDirectory() {
             return directory;
         }
@@ -214,6 +221,14 @@ public class SlocketProperties {
 
         public void setRequirePeerSameUser(boolean requirePeerSameUser) {
             this.requirePeerSameUser = requirePeerSameUser;
+        }
+
+        public HandoverMode getHandoverMode() {
+            return handoverMode;
+        }
+
+        public void setHandoverMode(HandoverMode handoverMode) {
+            this.handoverMode = handoverMode;
         }
     }
 }

@@ -27,7 +27,8 @@ final class SocketOptionsFactory {
                 .backlog(socket.getBacklog())
                 .directoryPermissions(socket.getDirectoryPermissions())
                 .socketPermissions(socket.getSocketPermissions())
-                .requirePeerSameUser(socket.isRequirePeerSameUser());
+                .requirePeerSameUser(socket.isRequirePeerSameUser())
+                .handoverMode(socket.getHandoverMode());
         try {
             return builder.build();
         }

@@ -43,6 +43,9 @@ class ConfigurationMetadataTests {
         List<String> policies = JsonPath.read(metadata,
                 "$.hints[?(@.name == 'slocket.socket.stale-socket-policy')].values[*].value");
         assertThat(policies).containsExactly("reclaim", "wait");
+        List<String> handovers = JsonPath.read(metadata,
+                "$.hints[?(@.name == 'slocket.socket.handover-mode')].values[*].value");
+        assertThat(handovers).containsExactly("queue", "race");
     }
 
     private static Object read() {

@@ -5,6 +5,7 @@ import dev.slocket.LockRegistry;
 import dev.slocket.LockTimeoutException;
 import dev.slocket.Slocket;
 import dev.slocket.SlocketException;
+import dev.slocket.socket.HandoverMode;
 import dev.slocket.socket.SocketLockOptions;
 import dev.slocket.socket.StaleSocketPolicy;
 import dev.slocket.spring.aop.ReactorReturnHandler;
@@ -51,12 +52,29 @@ class SlocketAutoConfigurationTests {
                 "slocket.socket.watch-poll-interval=40ms", "slocket.socket.reconnect-backoff-min=2ms",
                 "slocket.socket.reconnect-backoff-max=1s", "slocket.socket.backlog=7",
                 "slocket.socket.directory-permissions=rwxrwx---", "slocket.socket.socket-permissions=rw-rw----",
-                "slocket.socket.require-peer-same-user=false").run(context -> {
+                "slocket.socket.require-peer-same-user=false", "slocket.socket.handover-mode=race").run(context -> {
                     SocketLockOptions options = SocketOptionsFactory.create(
                             context.getBean(SlocketProperties.class).getSocket());
                     assertThat(options).isEqualTo(new SocketLockOptions(directory, StaleSocketPolicy.WAIT,
                             Duration.ofMillis(40), Duration.ofMillis(2), Duration.ofSeconds(1), 7, "rwxrwx---",
-                            "rw-rw----", false));
+                            "rw-rw----", false, HandoverMode.RACE));
+                });
+    }
+
+    @Test
+    void theSocketRegistryExcludesAnotherRegistryOnTheSameDirectory(@TempDir Path directory) {
+        runner.withPropertyValues("slocket.socket.directory=" + directory, "slocket.wait-timeout=100ms")
+                .run(context -> {
+                    LockRegistry registry = context.getBean(LockRegistry.class);
+                    try (LockRegistry other = Slocket.socket(directory)) {
+                        HeldLock elsewhere = other.acquire("job");
+                        assertThatExceptionOfType(LockTimeoutException.class)
+                                .isThrownBy(() -> registry.acquire("job"));
+                        elsewhere.release();
+                        try (HeldLock lock = registry.acquire("job")) {
+                            assertThat(lock.fencingToken()).isGreaterThan(elsewhere.fencingToken());
+                        }
+                    }
                 });
     }
 
