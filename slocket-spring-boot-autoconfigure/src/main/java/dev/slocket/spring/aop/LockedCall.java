@@ -91,7 +91,9 @@ public final class LockedCall {
             return future.get();
         }
         catch (InterruptedException ex) {
-            future.cancel(true);
+            if (!future.cancel(true) && !future.isCompletedExceptionally()) {
+                release(future.join());
+            }
             Thread.currentThread().interrupt();
             throw new LockInterruptedException(name, ex);
         }
@@ -109,7 +111,9 @@ public final class LockedCall {
     /** @return a future of a lock that no thread owns; cancelling it withdraws the request */
     public CompletableFuture<HeldLock> acquireAsync() {
         logWaiting();
-        return registry.acquireAsync(name, wait).thenApply(this::acquired);
+        CompletableFuture<HeldLock> request = registry.acquireAsync(name, wait);
+        request.thenAccept(this::acquired);
+        return request;
     }
 
     /**

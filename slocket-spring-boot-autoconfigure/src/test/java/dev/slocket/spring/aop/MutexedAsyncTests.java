@@ -1,12 +1,15 @@
 package dev.slocket.spring.aop;
 
+import dev.slocket.HeldLock;
 import dev.slocket.LockContext;
+import dev.slocket.LockInterruptedException;
 import dev.slocket.LockRegistry;
 import dev.slocket.annotation.Mutexed;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -50,6 +53,46 @@ class MutexedAsyncTests {
             assertThat(Runners.isFree(registry, "future")).isFalse();
             cancelled.cancel(true);
             await().atMost(BOUND).until(() -> Runners.isFree(registry, "future"));
+        });
+    }
+
+    @Test
+    void interruptingACallerThatWaitsForAFutureMethodWithdrawsItsRequest() {
+        runner.run(context -> {
+            Work work = context.getBean(Work.class);
+            LockRegistry registry = context.getBean(LockRegistry.class);
+            HeldLock other = Runners.holdElsewhere(registry, "future");
+            CompletableFuture<Throwable> failure = new CompletableFuture<>();
+            Thread caller = new Thread(() -> {
+                try {
+                    work.future(new CompletableFuture<>());
+                    failure.complete(null);
+                }
+                catch (Throwable ex) {
+                    failure.complete(ex);
+                }
+            });
+            caller.start();
+            await().atMost(BOUND).until(() -> caller.getState() == Thread.State.WAITING);
+            caller.interrupt();
+            assertThat(failure.get(10, TimeUnit.SECONDS)).isInstanceOf(LockInterruptedException.class);
+            other.release();
+            await().atMost(BOUND).until(() -> Runners.isFree(registry, "future"));
+        });
+    }
+
+    @Test
+    void cancellingASubscriptionThatWaitsWithdrawsItsRequest() {
+        runner.run(context -> {
+            Work work = context.getBean(Work.class);
+            LockRegistry registry = context.getBean(LockRegistry.class);
+            HeldLock other = Runners.holdElsewhere(registry, "reactive");
+            Disposable waiting = work.mono(Duration.ZERO).subscribe();
+            await().atMost(BOUND).until(() -> registry.locks().stream().anyMatch(info -> info.localWaiters() > 0));
+            waiting.dispose();
+            other.release();
+            await().atMost(BOUND).until(() -> Runners.isFree(registry, "reactive"));
+            assertThat(work.invocations()).isZero();
         });
     }
 
