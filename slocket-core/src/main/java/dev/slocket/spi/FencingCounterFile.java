@@ -38,7 +38,7 @@ public final class FencingCounterFile {
             }
             long last = parse(buffer, counterFile);
             long next = last + 1;
-            ByteBuffer out = ByteBuffer.wrap(String.format("%0" + WIDTH + "d", next).getBytes(StandardCharsets.US_ASCII));
+            ByteBuffer out = ByteBuffer.wrap(digits(next));
             while (out.hasRemaining()) {
                 channel.write(out, out.position());
             }
@@ -47,6 +47,16 @@ public final class FencingCounterFile {
         catch (IOException ex) {
             throw new LockBackendException("Cannot update fencing counter " + counterFile + ": " + ex, ex);
         }
+    }
+
+    private static byte[] digits(long value) {
+        byte[] out = new byte[WIDTH];
+        long rest = value;
+        for (int i = WIDTH - 1; i >= 0; i--) {
+            out[i] = (byte) ('0' + (rest % 10));
+            rest /= 10;
+        }
+        return out;
     }
 
     private static long parse(ByteBuffer buffer, Path counterFile) {
