@@ -2,7 +2,9 @@ package dev.slocket.spring.autoconfigure;
 
 import dev.slocket.LockRegistry;
 import dev.slocket.Slocket;
+import dev.slocket.file.FileLockBackend;
 import dev.slocket.memory.MemoryLockBackend;
+import dev.slocket.s3.S3LockBackend;
 import dev.slocket.socket.SocketLockBackend;
 
 import dev.slocket.annotation.Mutexed;
@@ -29,6 +31,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -39,6 +42,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.util.function.SingletonSupplier;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Builds the application's {@link LockRegistry} from the {@code slocket.*} properties. An
@@ -74,7 +78,7 @@ public final class SlocketAutoConfiguration {
         return Arrays.stream(SlocketAutoConfiguration.class.getDeclaredClasses())
                 .map(type -> type.getAnnotation(ConditionalOnProperty.class))
                 .filter(condition -> condition != null && Arrays.asList(condition.name()).contains(BACKEND_PROPERTY))
-                .map(ConditionalOnProperty::havingValue).sorted().toList();
+                .map(ConditionalOnProperty::havingValue).distinct().sorted().toList();
     }
 
     /**
@@ -147,6 +151,51 @@ public final class SlocketAutoConfiguration {
         @Bean
         LockRegistry lockRegistry(SlocketProperties properties) {
             return Slocket.registry(new MemoryLockBackend(), properties.getWaitTimeout());
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnMissingBean(LockRegistry.class)
+    @ConditionalOnProperty(name = BACKEND_PROPERTY, havingValue = "file")
+    @EnableConfigurationProperties(SlocketFileProperties.class)
+    static class FileBackendConfiguration {
+
+        @Bean
+        LockRegistry lockRegistry(SlocketProperties properties, SlocketFileProperties file) {
+            return Slocket.registry(new FileLockBackend(FileOptionsFactory.create(file)), properties.getWaitTimeout());
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnMissingBean(LockRegistry.class)
+    @ConditionalOnProperty(name = BACKEND_PROPERTY, havingValue = "s3")
+    @ConditionalOnClass(name = "software.amazon.awssdk.services.s3.S3Client")
+    @EnableConfigurationProperties(SlocketS3Properties.class)
+    static class S3BackendConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(S3Client.class)
+        S3Client slocketS3Client(SlocketS3Properties s3) {
+            return S3ClientFactory.create(s3);
+        }
+
+        @Bean
+        LockRegistry lockRegistry(SlocketProperties properties, SlocketS3Properties s3, S3Client s3Client) {
+            return Slocket.registry(new S3LockBackend(s3Client, S3OptionsFactory.create(s3)),
+                    properties.getWaitTimeout());
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnMissingBean(LockRegistry.class)
+    @ConditionalOnProperty(name = BACKEND_PROPERTY, havingValue = "s3")
+    @ConditionalOnMissingClass("software.amazon.awssdk.services.s3.S3Client")
+    static class S3WithoutSdkConfiguration {
+
+        @Bean
+        LockRegistry lockRegistry() {
+            throw new InvalidConfigurationPropertyValueException(BACKEND_PROPERTY, "s3",
+                    "The s3 backend needs the AWS SDK for Java v2 (software.amazon.awssdk:s3) on the class path.");
         }
     }
 }

@@ -24,7 +24,8 @@ public class SlocketProperties {
     private boolean enabled = true;
 
     /**
-     * The backend that arbitrates locks between processes: 'socket' (processes on one host) or
+     * The backend that arbitrates locks between processes: 'socket' (processes on one host),
+     * 'file' (processes sharing a file system), 's3' (processes on any number of hosts) or
      * 'memory' (this JVM only, for tests and local development).
      */
     private String backend = DEFAULT_BACKEND;

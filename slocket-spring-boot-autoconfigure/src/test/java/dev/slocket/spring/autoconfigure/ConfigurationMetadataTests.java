@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConfigurationMetadataTests {
 
     /** Keys whose absence of a value is their default. */
-    private static final Set<String> NO_DEFAULT = Set.of("slocket.wait-timeout");
+    private static final Set<String> NO_DEFAULT = Set.of("slocket.wait-timeout", "slocket.file.update",
+            "slocket.s3.bucket", "slocket.s3.endpoint", "slocket.s3.region");
 
     private final Object metadata = read();
 
@@ -26,7 +27,9 @@ class ConfigurationMetadataTests {
         assertThat(properties).extracting(property -> property.get("name")).contains("slocket.enabled",
                 "slocket.backend", "slocket.wait-timeout", "slocket.aop.order", "slocket.socket.directory",
                 "slocket.socket.stale-socket-policy", "slocket.socket.watch-poll-interval",
-                "slocket.socket.require-peer-same-user", "slocket.socket.socket-permissions");
+                "slocket.socket.require-peer-same-user", "slocket.socket.socket-permissions", "slocket.file.directory",
+                "slocket.file.stale", "slocket.file.update", "slocket.s3.bucket", "slocket.s3.lease",
+                "slocket.s3.poll-min", "slocket.s3.endpoint", "slocket.s3.path-style-access");
         for (Map<String, Object> property : properties) {
             String name = (String) property.get("name");
             assertThat((String) property.get("description")).as("description of %s", name).isNotBlank();
@@ -39,7 +42,7 @@ class ConfigurationMetadataTests {
     @Test
     void enumeratedValuesHaveHints() {
         List<String> backends = JsonPath.read(metadata, "$.hints[?(@.name == 'slocket.backend')].values[*].value");
-        assertThat(backends).containsExactly("socket", "memory");
+        assertThat(backends).containsExactly("socket", "file", "s3", "memory");
         List<String> policies = JsonPath.read(metadata,
                 "$.hints[?(@.name == 'slocket.socket.stale-socket-policy')].values[*].value");
         assertThat(policies).containsExactly("reclaim", "wait");

@@ -95,7 +95,7 @@ class SlocketAutoConfigurationTests {
     void unknownBackendFailsStartUpNamingTheProperty() {
         runner.withPropertyValues("slocket.backend=carrier-pigeon").run(context -> assertThat(context)
                 .getFailure().rootCause().hasMessageContaining("slocket.backend").hasMessageContaining("carrier-pigeon")
-                .hasMessageContaining("supported values: memory, socket"));
+                .hasMessageContaining("supported values: file, memory, s3, socket"));
     }
 
     @Test

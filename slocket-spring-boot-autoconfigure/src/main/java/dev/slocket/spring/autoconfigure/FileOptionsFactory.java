@@ -1,0 +1,21 @@
+package dev.slocket.spring.autoconfigure;
+
+import dev.slocket.file.FileLockOptions;
+
+/**
+ * Maps {@code slocket.file.*} to {@link FileLockOptions}, naming the property whose value the
+ * options reject.
+ */
+final class FileOptionsFactory {
+
+    private FileOptionsFactory() {
+    }
+
+    static FileLockOptions create(SlocketFileProperties file) {
+        return OptionValues.build("slocket.file", file, () -> FileLockOptions.builder(file.getDirectory())
+                .stale(file.getStale())
+                .update(file.getUpdate())
+                .watchPollInterval(file.getWatchPollInterval())
+                .build());
+    }
+}
