@@ -6,7 +6,9 @@ import dev.slocket.spi.LossListener;
 import software.amazon.awssdk.core.exception.SdkException;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -55,21 +57,20 @@ final class Acquisition {
 
     /** @return the hold, or {@code null} when the deadline passed first */
     S3HeldLock run() throws InterruptedException {
+        OptionalLong releasedByUs = context.releases().take(folder);
+        if (releasedByUs.isPresent()) {
+            S3HeldLock lock = create(releasedByUs.getAsLong());
+            if (lock != null) {
+                return lock;
+            }
+        }
         while (true) {
             long listSent = System.nanoTime();
-            Listing listing;
-            try {
-                listing = context.calls().list(folder, context.options().requestTimeout());
-                failures.reset();
-            }
-            catch (SdkException ex) {
-                failures.failed(ex, "Listing S3 lock '" + name + "' in bucket " + context.calls().bucket(), deadline);
-                continue;
-            }
+            Listing listing = listRetrying();
             long listReceived = System.nanoTime();
             S3HeldLock lock = null;
             if (listing.free()) {
-                lock = create(listing);
+                lock = create(listing.latest());
             }
             else if (deadline.isExpired()) {
                 return null;
@@ -77,7 +78,7 @@ final class Acquisition {
             else if (takeoverDue(listing, listSent, listReceived)) {
                 log.warn("Taking over S3 lock '{}': generation {} of {} unchanged for its lease plus {}", name,
                         listing.latest(), watch.owner(), context.options().safetyMargin());
-                lock = create(listing);
+                lock = create(listing.latest());
             }
             if (lock != null) {
                 return lock;
@@ -129,10 +130,12 @@ final class Acquisition {
      * or a 412 that may answer a client retry of our own landed write) is decided by reading the
      * object back and comparing the nonce.
      *
-     * @return the hold, or {@code null} if another party created the generation first
+     * @param latest the newest generation, known to be released (or expired, for a takeover)
+     * @return the hold, or {@code null} if another party created the generation first or ours
+     *         turned out to be stale
      */
-    private S3HeldLock create(Listing listing) throws InterruptedException {
-        long generation = listing.latest() + 1;
+    private S3HeldLock create(long latest) throws InterruptedException {
+        long generation = latest + 1;
         String key = LockKeys.generationKey(folder, generation);
         LockBody body = Nonces.body(true, context.owner(), generation, context.options().lease().toMillis());
         long firstSent = System.nanoTime();
@@ -140,7 +143,7 @@ final class Acquisition {
             try {
                 String etag = context.calls().create(key, body, context.options().requestTimeout());
                 failures.reset();
-                return granted(listing, generation, new S3Calls.Stored(body, etag), firstSent);
+                return granted(generation, new S3Calls.Stored(body, etag), firstSent);
             }
             catch (SdkException ex) {
                 if (S3Errors.preconditionFailed(ex) || S3Errors.ambiguous(ex)) {
@@ -149,7 +152,7 @@ final class Acquisition {
                         boolean ours = stored.get().body().nonce().equals(body.nonce());
                         log.debug("Create of generation {} of S3 lock '{}' ended with {}; read back: {}", generation,
                                 name, S3Errors.describe(ex), ours ? "ours" : "another party's");
-                        return ours ? granted(listing, generation, stored.get(), firstSent) : null;
+                        return ours ? granted(generation, stored.get(), firstSent) : null;
                     }
                     if (S3Errors.preconditionFailed(ex)) {
                         return null;
@@ -174,15 +177,48 @@ final class Acquisition {
         }
     }
 
-    private S3HeldLock granted(Listing listing, long generation, S3Calls.Stored written, long sentNanos) {
+    /**
+     * Our create landed; it counts only if no newer generation exists. A create can land late
+     * (a slow or retried request) after its generation was created, released and cleaned up by
+     * others; the listing after the create catches that, and also names the older keys to clean up.
+     */
+    private S3HeldLock granted(long generation, S3Calls.Stored written, long sentNanos) throws InterruptedException {
+        String key = LockKeys.generationKey(folder, generation);
+        Listing after = listRetrying();
+        if (after.latest() > generation) {
+            log.warn("Generation {} of S3 lock '{}' landed after generation {} existed; withdrawing it", generation,
+                    name, after.latest());
+            deleteQuietly(List.of(key));
+            return null;
+        }
         S3HeldLock lock = new S3HeldLock(context, name, folder, generation, written, sentNanos, lossListener);
         lock.start();
+        deleteQuietly(after.obsoleteKeys());
+        return lock;
+    }
+
+    private Listing listRetrying() throws InterruptedException {
+        while (true) {
+            try {
+                Listing listing = context.calls().list(folder, context.options().requestTimeout());
+                failures.reset();
+                return listing;
+            }
+            catch (SdkException ex) {
+                failures.failed(ex, "Listing S3 lock '" + name + "' in bucket " + context.calls().bucket(), deadline);
+            }
+        }
+    }
+
+    private void deleteQuietly(List<String> keys) {
+        if (keys.isEmpty()) {
+            return;
+        }
         try {
-            context.calls().deleteObsolete(listing.keysObsoleteAfterNext(), context.options().requestTimeout());
+            context.calls().deleteObsolete(keys, context.options().requestTimeout());
         }
         catch (SdkException ex) {
-            log.debug("Could not delete old generations of S3 lock '{}': {}", name, S3Errors.describe(ex));
+            log.debug("Could not delete old keys of S3 lock '{}': {}", name, S3Errors.describe(ex));
         }
-        return lock;
     }
 }

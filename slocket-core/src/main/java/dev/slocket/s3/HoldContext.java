@@ -12,9 +12,10 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param owner this backend instance's owner id
  * @param timer runs short, non-blocking timer tasks (lease expiry, scheduling renewals)
  * @param io runs renewals, which block on S3
+ * @param releases the generations this instance released itself, for a quicker next acquisition
  */
 record HoldContext(S3Calls calls, S3LockOptions options, String owner, ScheduledExecutorService timer,
-        ExecutorService io) {
+        ExecutorService io, RecentReleases releases) {
 
     /** @return the request timeout, cut to what is left before {@code deadlineNanos}; at least 1 ms */
     Duration requestTimeoutBefore(long deadlineNanos) {

@@ -10,7 +10,7 @@ import java.util.List;
  * @param latest the newest generation, 0 if there is none
  * @param latestEtag the ETag of the newest generation object as listed; empty if none
  * @param released whether the newest generation has its release marker
- * @param obsoleteKeys keys of older generations and their markers, to clean up
+ * @param obsoleteKeys keys of generations older than the newest, and their markers, to clean up
  */
 record Listing(String folder, long latest, String latestEtag, boolean released, List<String> obsoleteKeys) {
 
@@ -55,17 +55,5 @@ record Listing(String folder, long latest, String latestEtag, boolean released, 
     /** @return whether the next generation may be created now: nobody ever held it, or the last holder released */
     boolean free() {
         return latest == 0 || released;
-    }
-
-    /** @return every key that becomes garbage once generation {@code latest + 1} exists */
-    List<String> keysObsoleteAfterNext() {
-        List<String> keys = new ArrayList<>(obsoleteKeys);
-        if (latest > 0) {
-            keys.add(LockKeys.generationKey(folder, latest));
-            if (released) {
-                keys.add(LockKeys.markerKey(folder, latest));
-            }
-        }
-        return keys;
     }
 }

@@ -31,7 +31,8 @@ final class ReleaseMarker {
         this.generation = generation;
     }
 
-    void write() {
+    /** @return whether the marker is known to be stored */
+    boolean write() {
         Duration budget = context.options().lease().compareTo(context.options().failureTimeout()) < 0
                 ? context.options().lease() : context.options().failureTimeout();
         long until = System.nanoTime() + budget.toNanos();
@@ -40,17 +41,17 @@ final class ReleaseMarker {
         while (true) {
             try {
                 context.calls().create(key, body, context.requestTimeoutBefore(until));
-                return;
+                return true;
             }
             catch (SdkException ex) {
                 if (S3Errors.preconditionFailed(ex)) {
-                    return;
+                    return true;
                 }
                 long left = (until - System.nanoTime()) / 1_000_000;
                 if (!S3Errors.isTransient(ex) || left <= 0) {
                     log.warn("Could not mark S3 lock '{}' (generation {}) released: {}; others take it over "
                             + "once its lease has run out", name, generation, S3Errors.describe(ex));
-                    return;
+                    return false;
                 }
                 try {
                     Thread.sleep(Math.min(left, backoff.next()));
@@ -59,7 +60,7 @@ final class ReleaseMarker {
                     Thread.currentThread().interrupt();
                     log.warn("Interrupted while marking S3 lock '{}' (generation {}) released; others take it over "
                             + "once its lease has run out", name, generation);
-                    return;
+                    return false;
                 }
             }
         }

@@ -257,6 +257,8 @@ final class S3HeldLock implements BackendLock {
             state = State.RELEASED;
             cancelTimers();
         }
-        new ReleaseMarker(context, name, folder, generation).write();
+        if (new ReleaseMarker(context, name, folder, generation).write()) {
+            context.releases().record(folder, generation);
+        }
     }
 }

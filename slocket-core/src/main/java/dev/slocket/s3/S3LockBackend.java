@@ -55,7 +55,7 @@ public final class S3LockBackend implements LockBackend {
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("slocket-s3-" + id
                 + "-timer"));
         ExecutorService io = Executors.newCachedThreadPool(daemon("slocket-s3-" + id + "-renew"));
-        this.context = new HoldContext(calls, options, owner, timer, io);
+        this.context = new HoldContext(calls, options, owner, timer, io, new RecentReleases());
     }
 
     private static ThreadFactory daemon(String prefix) {

@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
@@ -63,6 +65,28 @@ class S3FaultInjectionTest {
     void close() throws Exception {
         for (AutoCloseable resource : resources) {
             resource.close();
+        }
+    }
+
+    @Test
+    void aCreateThatLandsAfterItsGenerationWasCleanedUpIsWithdrawn() throws Exception {
+        LockRegistry fast = plainRegistry();
+        fast.acquire("late", WAIT).release();
+        FaultyS3Client slowClient = faultyClient().delay(FaultyS3Client.creates(), Duration.ofSeconds(3), 1);
+        LockRegistry slow = registry(slowClient);
+        CompletableFuture<HeldLock> late = slow.acquireAsync("late", WAIT);
+        await().atMost(WAIT).until(() -> slowClient.injected() == 1);
+        long lastFast = 0;
+        for (int i = 0; i < 3; i++) {
+            try (HeldLock lock = fast.acquire("late", WAIT)) {
+                lastFast = lock.fencingToken();
+            }
+        }
+        assertThat(late).as("the slow create was still in flight while the others took turns").isNotDone();
+        try (HeldLock lock = late.get(30, TimeUnit.SECONDS)) {
+            assertThat(lock.fencingToken()).as("a late create of a cleaned-up generation must not count")
+                    .isGreaterThan(lastFast);
+            assertThat(fast.tryAcquire("late")).isEmpty();
         }
     }
 

@@ -88,6 +88,21 @@ class S3LockRegistryTest extends LockRegistryContractTest {
     }
 
     @Test
+    void aRegistryNewToALockWithHistoryPaysOneMoreRequestOnce() throws Exception {
+        try (LockRegistry first = Slocket.s3(client(), testOptions(prefix))) {
+            first.acquire("history", LONG).release();
+        }
+        RequestCounter counter = new RequestCounter();
+        try (LockRegistry locks = Slocket.s3(client(counter), testOptions(prefix))) {
+            counter.reset();
+            locks.acquire("history", LONG).release();
+            assertThat(counter.reset()).as("list, create, check, clean up, release").isEqualTo(5);
+            locks.acquire("history", LONG).release();
+            assertThat(counter.reset()).as("create, check, clean up, release").isEqualTo(4);
+        }
+    }
+
+    @Test
     void oldGenerationsAreCleanedUp() throws Exception {
         try (LockRegistry locks = Slocket.s3(client(), testOptions(prefix))) {
             long last = 0;
