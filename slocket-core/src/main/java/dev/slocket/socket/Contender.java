@@ -240,7 +240,7 @@ final class Contender {
             if (!now.isSocket()) {
                 return Attempt.then(Attempt.Next.WATCH, now);
             }
-            if (!Files.isWritable(paths.socket()) && now.isStillAt(paths.socket())) {
+            if (!now.allowsConnectBy(ProcessUser.current())) {
                 // EACCES: the socket belongs to someone whose socket we may not use
                 throw failure(name, paths, "connection", ex);
             }
