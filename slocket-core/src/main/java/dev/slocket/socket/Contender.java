@@ -2,7 +2,7 @@ package dev.slocket.socket;
 
 import dev.slocket.LockBackendException;
 import dev.slocket.spi.Deadline;
-import dev.slocket.spi.FencingCounterFile;
+import dev.slocket.spi.FencingCounters;
 import dev.slocket.spi.LossListener;
 
 import java.io.IOException;
@@ -43,12 +43,16 @@ final class Contender {
     /** This backend's arbiters by socket path. */
     private final Map<Path, Arbiter> arbiters;
 
-    Contender(SocketLockOptions options, LockDirectory directory, PeerIdentity peers, Map<Path, Arbiter> arbiters) {
+    private final FencingCounters tokens;
+
+    Contender(SocketLockOptions options, LockDirectory directory, PeerIdentity peers, Map<Path, Arbiter> arbiters,
+            FencingCounters tokens) {
         this.options = options;
         this.directory = directory;
         this.peers = peers;
         this.grants = new GrantWait(peers);
         this.arbiters = arbiters;
+        this.tokens = tokens;
     }
 
     /**
@@ -285,11 +289,11 @@ final class Contender {
         }
     }
 
-    private static SocketHold withToken(SocketHold hold, LockPaths paths) {
+    private SocketHold withToken(SocketHold hold, LockPaths paths) {
         // the counter file's channel must not see an interrupt, or it would be closed mid-update
         boolean interrupted = Thread.interrupted();
         try {
-            hold.setToken(FencingCounterFile.next(paths.token()));
+            hold.setToken(tokens.next(paths.token()));
         }
         catch (RuntimeException ex) {
             hold.release();

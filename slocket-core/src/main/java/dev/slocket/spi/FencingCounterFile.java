@@ -32,21 +32,35 @@ public final class FencingCounterFile {
     public static long next(Path counterFile) {
         try (FileChannel channel = FileChannel.open(counterFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
-            ByteBuffer buffer = ByteBuffer.allocate(WIDTH);
-            while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) > 0) {
-                // keep reading until the whole value is in
-            }
-            long last = parse(buffer, counterFile);
-            long next = last + 1;
-            ByteBuffer out = ByteBuffer.wrap(digits(next));
-            while (out.hasRemaining()) {
-                channel.write(out, out.position());
-            }
-            return next;
+            return next(channel, counterFile);
         }
         catch (IOException ex) {
-            throw new LockBackendException("Cannot update fencing counter " + counterFile + ": " + ex, ex);
+            throw failure(counterFile, ex);
         }
+    }
+
+    /**
+     * The read-increment-write on an open channel, with positional reads and writes only.
+     *
+     * @param channel the counter file, open for reading and writing
+     * @param counterFile its path, for error messages
+     * @return the new token
+     */
+    static long next(FileChannel channel, Path counterFile) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(WIDTH);
+        while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) > 0) {
+            // keep reading until the whole value is in
+        }
+        long next = parse(buffer, counterFile) + 1;
+        ByteBuffer out = ByteBuffer.wrap(digits(next));
+        while (out.hasRemaining()) {
+            channel.write(out, out.position());
+        }
+        return next;
+    }
+
+    static LockBackendException failure(Path counterFile, IOException ex) {
+        return new LockBackendException("Cannot update fencing counter " + counterFile + ": " + ex, ex);
     }
 
     private static byte[] digits(long value) {
