@@ -1,66 +1,64 @@
 package dev.slocket.spi;
 
 import java.io.IOException;
-import java.nio.channels.ClosedByInterruptException;
-import java.nio.channels.ClosedChannelException;
+import java.lang.invoke.VarHandle;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 /**
- * {@link FencingCounterFile}s kept open between acquisitions, so a token costs a {@code stat}, a
- * positional read and a positional write instead of also an {@code open} and a {@code close}. The
- * file format and its rules are those of {@link FencingCounterFile}; only the holder of the lock
- * may call {@link #next(Path)}.
+ * {@link FencingCounterFile}s kept mapped into memory between acquisitions, so a token costs one
+ * {@code stat} instead of an {@code open}, a read, a write and a {@code close}. The file format is
+ * that of {@link FencingCounterFile} and both may be used on the same file; only the holder of the
+ * lock may call {@link #next(Path)}.
  *
- * <p>Bounded: at most {@code capacity} files stay open, the least recently used is closed first,
- * so memory does not grow with the number of names ever used. A file is kept open only on a local
- * file system, where every process on the machine reads the same page cache; on a network file
- * system a kept-open descriptor may read a cached value and hand out a token twice, so there each
- * call opens the file afresh. A counter file that was replaced or deleted since it was opened (a
- * different inode at its path) is reopened, so this process never counts on an orphan.
+ * <p>A process killed while it updates the mapped digits must never leave a smaller value behind
+ * (the single {@code pwrite} of {@link FencingCounterFile} gives that for free). So only the digits
+ * that change are stored, the most significant one first, each one byte and in program order: the
+ * first store already makes the stored value larger than the last token handed out. Content that
+ * is not exactly {@value FencingCounterFile#WIDTH} digits (or blank) is rewritten with one
+ * {@code pwrite} instead.
+ *
+ * <p>Bounded: at most {@code capacity} files stay mapped, the least recently used is dropped first
+ * (unmapped once unreachable), so memory does not grow with the number of names ever used. A file
+ * is mapped only on a local file system, where every process of the machine shares one page cache;
+ * on a network file system a kept mapping may show a stale value and hand out a token twice, so
+ * there every call opens the file afresh. A counter file replaced, deleted or shortened since it
+ * was mapped (another inode at its path, or too short) is mapped again.
  */
 public final class FencingCounters implements AutoCloseable {
-
-    private static final Logger log = LoggerFactory.getLogger(FencingCounters.class);
 
     /** File systems whose data all processes of the machine see coherently through one page cache. */
     private static final Set<String> LOCAL_TYPES = Set.of("ext2", "ext3", "ext4", "xfs", "btrfs", "tmpfs", "f2fs",
             "zfs", "apfs");
 
-    /** A retry after a concurrent eviction may skip a value, never repeat one. */
-    private static final int ATTEMPTS = 3;
+    private static final int WIDTH = FencingCounterFile.WIDTH;
 
     private final int capacity;
 
-    private final Map<Path, Counter> open;
+    private final Map<Path, Counter> mapped;
 
     private final Map<Path, Boolean> localDirectories;
 
     private boolean closed;
 
     /**
-     * @param capacity how many counter files may stay open at once; at least 1
+     * @param capacity how many counter files may stay mapped at once; at least 1
      */
     public FencingCounters(int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
         }
         this.capacity = capacity;
-        this.open = new LinkedHashMap<>(16, 0.75f, true);
+        this.mapped = new LinkedHashMap<>(16, 0.75f, true);
         this.localDirectories = new LinkedHashMap<>(16, 0.75f, true);
     }
 
@@ -70,80 +68,68 @@ public final class FencingCounters implements AutoCloseable {
      * @throws dev.slocket.LockBackendException if the file cannot be read or written, or is corrupt
      */
     public long next(Path counterFile) {
-        for (int attempt = 1; ; attempt++) {
-            Counter counter;
-            try {
-                counter = counterFor(counterFile);
-            }
-            catch (IOException ex) {
-                throw FencingCounterFile.failure(counterFile, ex);
-            }
-            if (counter == null) {
-                return FencingCounterFile.next(counterFile);
-            }
-            try {
-                return FencingCounterFile.next(counter.channel(), counterFile);
-            }
-            catch (ClosedByInterruptException ex) {
-                forget(counterFile, counter);
-                throw FencingCounterFile.failure(counterFile, ex);
-            }
-            catch (ClosedChannelException ex) {
-                forget(counterFile, counter);
-                if (attempt == ATTEMPTS) {
-                    throw FencingCounterFile.failure(counterFile, ex);
-                }
-            }
-            catch (IOException ex) {
-                forget(counterFile, counter);
-                throw FencingCounterFile.failure(counterFile, ex);
+        Counter counter;
+        try {
+            counter = counterFor(counterFile);
+        }
+        catch (IOException ex) {
+            throw FencingCounterFile.failure(counterFile, ex);
+        }
+        if (counter == null) {
+            return FencingCounterFile.next(counterFile);
+        }
+        byte[] stored = new byte[WIDTH];
+        counter.buffer().get(0, stored);
+        if (!isDigitsOrBlank(stored)) {
+            return FencingCounterFile.next(counterFile);
+        }
+        long next = FencingCounterFile.parse(stored, WIDTH, counterFile) + 1;
+        byte[] digits = FencingCounterFile.digits(next);
+        for (int i = 0; i < WIDTH; i++) {
+            if (stored[i] != digits[i]) {
+                counter.buffer().put(i, digits[i]);
+                VarHandle.storeStoreFence();
             }
         }
+        return next;
     }
 
-    /** Closes every open counter file; later calls open each file afresh. */
+    /** Drops every mapping; later calls open each file afresh. */
     @Override
     public void close() {
-        synchronized (open) {
+        synchronized (mapped) {
             closed = true;
-            open.values().forEach(Counter::close);
-            open.clear();
+            mapped.clear();
         }
     }
 
-    /** @return the open counter, or {@code null} if this file must be opened afresh */
+    /** @return the mapped counter, or {@code null} if this file must be opened afresh */
     private Counter counterFor(Path counterFile) throws IOException {
-        Object fileKey = fileKey(counterFile);
-        synchronized (open) {
+        Object fileKey = fileKeyIfLongEnough(counterFile);
+        synchronized (mapped) {
             if (closed) {
                 return null;
             }
-            Counter counter = open.get(counterFile);
-            if (counter != null && Objects.equals(counter.fileKey(), fileKey) && fileKey != null) {
+            Counter counter = mapped.get(counterFile);
+            if (counter != null && fileKey != null && fileKey.equals(counter.fileKey())) {
                 return counter;
             }
-            if (counter != null) {
-                open.remove(counterFile);
-                counter.close();
-            }
+            mapped.remove(counterFile);
         }
         if (!isLocal(counterFile.toAbsolutePath().getParent())) {
             return null;
         }
-        FileChannel channel = FileChannel.open(counterFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
-        Counter counter = new Counter(channel, fileKey(counterFile));
-        synchronized (open) {
-            Counter replaced = open.put(counterFile, counter);
-            if (replaced != null) {
-                replaced.close();
-            }
-            evictBeyond(open, capacity).forEach(Counter::close);
+        Counter counter;
+        try (FileChannel channel = FileChannel.open(counterFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            counter = new Counter(channel.map(FileChannel.MapMode.READ_WRITE, 0, WIDTH), fileKeyIfLongEnough(counterFile));
+        }
+        synchronized (mapped) {
             if (closed) {
-                open.remove(counterFile);
-                counter.close();
                 return null;
             }
+            mapped.put(counterFile, counter);
+            evictBeyond(mapped, capacity);
         }
         return counter;
     }
@@ -163,42 +149,36 @@ public final class FencingCounters implements AutoCloseable {
         return local;
     }
 
-    private void forget(Path counterFile, Counter counter) {
-        synchronized (open) {
-            open.remove(counterFile, counter);
-        }
-        counter.close();
-    }
-
-    private static <V> List<V> evictBeyond(Map<Path, V> map, int capacity) {
-        List<V> evicted = new ArrayList<>();
-        Iterator<V> eldest = map.values().iterator();
+    private static void evictBeyond(Map<Path, ?> map, int capacity) {
+        Iterator<?> eldest = map.values().iterator();
         while (map.size() > capacity) {
-            evicted.add(eldest.next());
+            eldest.next();
             eldest.remove();
         }
-        return evicted;
     }
 
-    private static Object fileKey(Path file) throws IOException {
+    /** @return the file's identity, or {@code null} if it is missing or shorter than the digits */
+    private static Object fileKeyIfLongEnough(Path file) throws IOException {
         try {
-            return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            return (attributes.size() >= WIDTH) ? attributes.fileKey() : null;
         }
         catch (NoSuchFileException ex) {
             return null;
         }
     }
 
-    /** One open counter file and the identity of the file it was opened on. */
-    private record Counter(FileChannel channel, Object fileKey) {
-
-        void close() {
-            try {
-                channel.close();
-            }
-            catch (IOException ex) {
-                log.debug("Closing a fencing counter failed", ex);
-            }
+    private static boolean isDigitsOrBlank(byte[] stored) {
+        boolean digits = true;
+        boolean blank = true;
+        for (byte b : stored) {
+            digits &= b >= '0' && b <= '9';
+            blank &= b == 0;
         }
+        return digits || blank;
+    }
+
+    /** One mapped counter file and the identity of the file it was mapped from. */
+    private record Counter(MappedByteBuffer buffer, Object fileKey) {
     }
 }

@@ -35,6 +35,26 @@ class FencingCountersTest {
     }
 
     @Test
+    void rewritesContentThatIsNotExactlyTheDigits() throws Exception {
+        Path counter = directory.resolve("f.token");
+        Files.writeString(counter, "41\n");
+        assertThat(counters.next(counter)).isEqualTo(42);
+        assertThat(Files.readString(counter)).isEqualTo("00000000000000000042");
+        assertThat(counters.next(counter)).isEqualTo(43);
+    }
+
+    @Test
+    void neverGoesBackAfterAnUpdateCutShort() throws Exception {
+        Path counter = directory.resolve("g.token");
+        // an update of 0999 to 1000 stopped after its first store: more than the last token, never less
+        Files.writeString(counter, "00000000000000001999");
+        assertThat(counters.next(counter)).isEqualTo(2000);
+        // a first update of a new file stopped after its first store
+        Files.write(counter, new byte[] {'0', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+        assertThat(counters.next(counter)).isEqualTo(1);
+    }
+
+    @Test
     void seesTokensThatOthersWroteMeanwhile() {
         Path counter = directory.resolve("b.token");
         assertThat(counters.next(counter)).isEqualTo(1);
