@@ -12,6 +12,8 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.AccessMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -244,7 +246,7 @@ final class Contender {
             if (!now.isSocket()) {
                 return Attempt.then(Attempt.Next.WATCH, now);
             }
-            if (!Files.isWritable(paths.socket()) && now.isStillAt(paths.socket())) {
+            if (deniesWrite(paths.socket()) && now.isStillAt(paths.socket())) {
                 // EACCES: the socket belongs to someone whose socket we may not use
                 throw failure(name, paths, "connection", ex);
             }
@@ -323,6 +325,20 @@ final class Contender {
         }
         catch (IOException ex) {
             throw failure(name, paths, "server", ex);
+        }
+    }
+
+    /** @return whether we may not write to {@code socket}; not for a socket that vanished meanwhile */
+    private static boolean deniesWrite(Path socket) {
+        try {
+            socket.getFileSystem().provider().checkAccess(socket, AccessMode.WRITE);
+            return false;
+        }
+        catch (AccessDeniedException ex) {
+            return true;
+        }
+        catch (IOException ex) {
+            return false;
         }
     }
 
