@@ -170,7 +170,7 @@ final class Contender {
             LossListener lossListener) throws InterruptedException {
         boolean settled = false;
         try {
-            LocalWaiter.Outcome outcome = waiter.await(deadline);
+            LocalWaiter.Outcome outcome = waiter.await(arbiter, deadline);
             settled = outcome != LocalWaiter.Outcome.TIMED_OUT;
             switch (outcome) {
                 case GRANTED:
