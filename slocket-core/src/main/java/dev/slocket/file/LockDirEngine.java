@@ -1,7 +1,7 @@
 package dev.slocket.file;
 
 import dev.slocket.spi.Deadline;
-import dev.slocket.spi.FencingCounterFile;
+import dev.slocket.spi.FencingCounters;
 import dev.slocket.spi.LossListener;
 
 import java.io.IOException;
@@ -32,6 +32,11 @@ final class LockDirEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LockDirEngine.class);
 
     private static final AtomicInteger IDS = new AtomicInteger();
+
+    private static final int MAX_OPEN_COUNTERS = 64;
+
+    /** The fencing counters of recently used names, kept open (bounded; local file systems only). */
+    private final FencingCounters tokens = new FencingCounters(MAX_OPEN_COUNTERS);
 
     private final MtimePrecision.Cache precisions = new MtimePrecision.Cache();
 
@@ -104,7 +109,7 @@ final class LockDirEngine implements AutoCloseable {
             throws IOException {
         long token;
         try {
-            token = FencingCounterFile.next(paths.fenceFile());
+            token = tokens.next(paths.fenceFile());
         }
         catch (RuntimeException ex) {
             deleteQuietly(paths.lockDir());
@@ -198,6 +203,7 @@ final class LockDirEngine implements AutoCloseable {
         heartbeats.shutdownNow();
         lossNotifier.shutdown();
         watcher.close();
+        tokens.close();
     }
 
     /**

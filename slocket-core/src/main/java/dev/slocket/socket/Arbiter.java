@@ -291,7 +291,16 @@ final class Arbiter {
         handOver();
     }
 
-    private synchronized void connectionReady(SocketChannel client) {
+    /**
+     * @return the remote grantee's connection if {@code waiter} is next in line, so that waiter can
+     *         notice the release itself (one wake-up) instead of being woken by the loop thread
+     */
+    synchronized SocketChannel granteeAheadOf(LocalWaiter waiter) {
+        return (!closed && grantee != null && queue.peek() == waiter) ? grantee : null;
+    }
+
+    /** A connection turned readable: data is ignored; a closed one leaves, and a grantee's releases. */
+    synchronized void connectionReady(SocketChannel client) {
         if (closed || isOpen(client)) {
             return;
         }

@@ -2,7 +2,7 @@ package dev.slocket.socket;
 
 import dev.slocket.LockBackendException;
 import dev.slocket.spi.Deadline;
-import dev.slocket.spi.FencingCounterFile;
+import dev.slocket.spi.FencingCounters;
 import dev.slocket.spi.LossListener;
 
 import java.io.IOException;
@@ -12,6 +12,8 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.AccessMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -43,12 +45,16 @@ final class Contender {
     /** This backend's arbiters by socket path. */
     private final Map<Path, Arbiter> arbiters;
 
-    Contender(SocketLockOptions options, LockDirectory directory, PeerIdentity peers, Map<Path, Arbiter> arbiters) {
+    private final FencingCounters tokens;
+
+    Contender(SocketLockOptions options, LockDirectory directory, PeerIdentity peers, Map<Path, Arbiter> arbiters,
+            FencingCounters tokens) {
         this.options = options;
         this.directory = directory;
         this.peers = peers;
         this.grants = new GrantWait(peers);
         this.arbiters = arbiters;
+        this.tokens = tokens;
     }
 
     /**
@@ -164,7 +170,7 @@ final class Contender {
             LossListener lossListener) throws InterruptedException {
         boolean settled = false;
         try {
-            LocalWaiter.Outcome outcome = waiter.await(deadline);
+            LocalWaiter.Outcome outcome = waiter.await(arbiter, deadline);
             settled = outcome != LocalWaiter.Outcome.TIMED_OUT;
             switch (outcome) {
                 case GRANTED:
@@ -240,7 +246,7 @@ final class Contender {
             if (!now.isSocket()) {
                 return Attempt.then(Attempt.Next.WATCH, now);
             }
-            if (!now.allowsConnectBy(ProcessUser.current())) {
+            if (deniesWrite(paths.socket()) && now.isStillAt(paths.socket())) {
                 // EACCES: the socket belongs to someone whose socket we may not use
                 throw failure(name, paths, "connection", ex);
             }
@@ -285,11 +291,11 @@ final class Contender {
         }
     }
 
-    private static SocketHold withToken(SocketHold hold, LockPaths paths) {
+    private SocketHold withToken(SocketHold hold, LockPaths paths) {
         // the counter file's channel must not see an interrupt, or it would be closed mid-update
         boolean interrupted = Thread.interrupted();
         try {
-            hold.setToken(FencingCounterFile.next(paths.token()));
+            hold.setToken(tokens.next(paths.token()));
         }
         catch (RuntimeException ex) {
             hold.release();
@@ -319,6 +325,20 @@ final class Contender {
         }
         catch (IOException ex) {
             throw failure(name, paths, "server", ex);
+        }
+    }
+
+    /** @return whether we may not write to {@code socket}; not for a socket that vanished meanwhile */
+    private static boolean deniesWrite(Path socket) {
+        try {
+            socket.getFileSystem().provider().checkAccess(socket, AccessMode.WRITE);
+            return false;
+        }
+        catch (AccessDeniedException ex) {
+            return true;
+        }
+        catch (IOException ex) {
+            return false;
         }
     }
 

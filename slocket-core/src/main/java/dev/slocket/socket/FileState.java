@@ -14,19 +14,16 @@ import java.util.Objects;
  * (SL-53).
  *
  * @param kind what kind of file
- * @param fileKey device and inode; {@code null} when missing
- * @param mode the file's mode bits; 0 when missing
- * @param uid the file's owner; -1 when missing
- * @param gid the file's group; -1 when missing
+ * @param fileKey the file's identity; {@code null} when missing
  */
-record FileState(Kind kind, Object fileKey, int mode, int uid, int gid) {
+record FileState(Kind kind, Object fileKey) {
 
     /** What kind of file is at the path. */
     enum Kind {
         MISSING, SOCKET, OTHER
     }
 
-    static final FileState MISSING = new FileState(Kind.MISSING, null, 0, -1, -1);
+    static final FileState MISSING = new FileState(Kind.MISSING, null);
 
     private static final int TYPE_MASK = 0170000;
 
@@ -38,12 +35,10 @@ record FileState(Kind kind, Object fileKey, int mode, int uid, int gid) {
      */
     static FileState of(Path path) {
         try {
-            Map<String, Object> attributes = Files.readAttributes(path, "unix:mode,fileKey,uid,gid",
-                    LinkOption.NOFOLLOW_LINKS);
+            Map<String, Object> attributes = Files.readAttributes(path, "unix:mode,fileKey", LinkOption.NOFOLLOW_LINKS);
             int mode = (Integer) attributes.get("mode");
             Kind kind = ((mode & TYPE_MASK) == SOCKET_TYPE) ? Kind.SOCKET : Kind.OTHER;
-            return new FileState(kind, attributes.get("fileKey"), mode,
-                    (Integer) attributes.get("uid"), (Integer) attributes.get("gid"));
+            return new FileState(kind, attributes.get("fileKey"));
         }
         catch (NoSuchFileException ex) {
             return MISSING;
@@ -51,28 +46,6 @@ record FileState(Kind kind, Object fileKey, int mode, int uid, int gid) {
         catch (IOException ex) {
             return MISSING;
         }
-    }
-
-    /**
-     * Whether the permission bits of this snapshot let a process connect (connecting needs write
-     * permission on the socket file). Decided from one {@code lstat}, so a socket that is replaced
-     * meanwhile by one of ours cannot pass for a foreign one.
-     *
-     * @param self the connecting process
-     * @return {@code false} only when the bits deny {@code self}; {@code true} for root and when
-     *         this process's uid is unknown
-     */
-    boolean allowsConnectBy(ProcessUser self) {
-        if (self.uid() <= 0) {
-            return true;
-        }
-        if (self.uid() == uid) {
-            return (mode & 0200) != 0;
-        }
-        if (self.gid() == gid) {
-            return (mode & 0020) != 0;
-        }
-        return (mode & 0002) != 0;
     }
 
     /** @return whether a socket is there */
@@ -88,7 +61,7 @@ record FileState(Kind kind, Object fileKey, int mode, int uid, int gid) {
      * @return whether the file was deleted
      */
     boolean deleteIfStillAt(Path path) {
-        if (kind != Kind.SOCKET || !isSameFileAs(of(path))) {
+        if (kind != Kind.SOCKET || !equals(of(path))) {
             return false;
         }
         try {
@@ -104,11 +77,6 @@ record FileState(Kind kind, Object fileKey, int mode, int uid, int gid) {
      * @return whether the file at {@code path} is still this one
      */
     boolean isStillAt(Path path) {
-        return isSameFileAs(of(path));
-    }
-
-    /** Same kind and same device and inode; permissions may have changed (e.g. our chmod after bind). */
-    private boolean isSameFileAs(FileState other) {
-        return kind == other.kind && Objects.equals(fileKey, other.fileKey);
+        return Objects.equals(this, of(path));
     }
 }

@@ -4,6 +4,7 @@ import dev.slocket.LockBackendException;
 import dev.slocket.spi.BackendLock;
 import dev.slocket.spi.BackendStatus;
 import dev.slocket.spi.Deadline;
+import dev.slocket.spi.FencingCounters;
 import dev.slocket.spi.LockBackend;
 import dev.slocket.spi.LockNames;
 import dev.slocket.spi.LossListener;
@@ -36,6 +37,8 @@ public final class SocketLockBackend implements LockBackend {
 
     private static final Logger log = LoggerFactory.getLogger(SocketLockBackend.class);
 
+    private static final int MAX_OPEN_COUNTERS = 64;
+
     private final SocketLockOptions options;
 
     private final LockDirectory directory;
@@ -43,6 +46,9 @@ public final class SocketLockBackend implements LockBackend {
     private final Map<Path, Arbiter> arbiters = new ConcurrentHashMap<>();
 
     private final Contender contender;
+
+    /** The fencing counters of recently used names, kept open (bounded). */
+    private final FencingCounters tokens = new FencingCounters(MAX_OPEN_COUNTERS);
 
     /**
      * @param options the backend's options
@@ -52,7 +58,8 @@ public final class SocketLockBackend implements LockBackend {
     public SocketLockBackend(SocketLockOptions options) {
         this.options = options;
         this.directory = LockDirectory.prepare(options.directory(), options.directoryPermissions());
-        this.contender = new Contender(options, directory, PeerIdentity.of(options.requirePeerSameUser()), arbiters);
+        this.contender = new Contender(options, directory, PeerIdentity.of(options.requirePeerSameUser()), arbiters,
+                tokens);
     }
 
     @Override
@@ -119,5 +126,6 @@ public final class SocketLockBackend implements LockBackend {
         for (Arbiter arbiter : List.copyOf(arbiters.values())) {
             arbiter.shutdown();
         }
+        tokens.close();
     }
 }

@@ -20,7 +20,8 @@ import java.nio.file.StandardOpenOption;
  */
 public final class FencingCounterFile {
 
-    private static final int WIDTH = 20;
+    /** Digits in the file; the token is stored zero-padded to this width. */
+    static final int WIDTH = 20;
 
     private FencingCounterFile() {
     }
@@ -32,24 +33,39 @@ public final class FencingCounterFile {
     public static long next(Path counterFile) {
         try (FileChannel channel = FileChannel.open(counterFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
-            ByteBuffer buffer = ByteBuffer.allocate(WIDTH);
-            while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) > 0) {
-                // keep reading until the whole value is in
-            }
-            long last = parse(buffer, counterFile);
-            long next = last + 1;
-            ByteBuffer out = ByteBuffer.wrap(digits(next));
-            while (out.hasRemaining()) {
-                channel.write(out, out.position());
-            }
-            return next;
+            return next(channel, counterFile);
         }
         catch (IOException ex) {
-            throw new LockBackendException("Cannot update fencing counter " + counterFile + ": " + ex, ex);
+            throw failure(counterFile, ex);
         }
     }
 
-    private static byte[] digits(long value) {
+    /**
+     * The read-increment-write on an open channel, with positional reads and writes only.
+     *
+     * @param channel the counter file, open for reading and writing
+     * @param counterFile its path, for error messages
+     * @return the new token
+     */
+    static long next(FileChannel channel, Path counterFile) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(WIDTH);
+        while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) > 0) {
+            // keep reading until the whole value is in
+        }
+        long next = parse(buffer.array(), buffer.position(), counterFile) + 1;
+        ByteBuffer out = ByteBuffer.wrap(digits(next));
+        while (out.hasRemaining()) {
+            channel.write(out, out.position());
+        }
+        return next;
+    }
+
+    static LockBackendException failure(Path counterFile, IOException ex) {
+        return new LockBackendException("Cannot update fencing counter " + counterFile + ": " + ex, ex);
+    }
+
+    /** @return {@code value} as {@value #WIDTH} zero-padded ASCII digits */
+    static byte[] digits(long value) {
         byte[] out = new byte[WIDTH];
         long rest = value;
         for (int i = WIDTH - 1; i >= 0; i--) {
@@ -59,8 +75,9 @@ public final class FencingCounterFile {
         return out;
     }
 
-    private static long parse(ByteBuffer buffer, Path counterFile) {
-        String text = new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII).trim();
+    /** @return the token stored in the first {@code length} bytes; 0 for blank content */
+    static long parse(byte[] stored, int length, Path counterFile) {
+        String text = new String(stored, 0, length, StandardCharsets.US_ASCII).trim();
         if (text.isEmpty()) {
             return 0;
         }

@@ -2,6 +2,7 @@ package dev.slocket.socket;
 
 import dev.slocket.spi.BackendLock;
 import dev.slocket.spi.Deadline;
+import dev.slocket.testing.ChildJvm;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * WATCH (SL-40..SL-42): a waiter blocked by a regular file or by a refusing socket nobody owns
@@ -53,10 +55,44 @@ class SocketWatchTest {
         blockThenAcquireOnceRemoved(backend, "foreign", socket);
     }
 
+    @Test
+    void aLocalWaiterBehindAGranteeOfAnotherProcessBlocksWithoutSpinningAndTakesOverOnRelease() throws Exception {
+        try (SocketTestSupport support = new SocketTestSupport(directory)) {
+            SocketLockBackend backend = new SocketLockBackend(SocketLockOptions.defaults(support.lockDir()));
+            Path socket = backend.socketPath("behind-grantee");
+            BackendLock first = backend.acquire("behind-grantee", Deadline.after(PROMPT), reason -> { });
+            ChildJvm grantee = support.child(StaleSocketPolicy.RECLAIM, "behind-grantee", "hold", "g", "no");
+            await().atMost(Duration.ofSeconds(30)).until(() -> SocketTestSupport.connectionsTo(socket) == 1);
+            first.release();
+            grantee.awaitLine("HELD g", Duration.ofSeconds(30));
+
+            CompletableFuture<BackendLock> waiter = blockWithoutSpinning(backend, "behind-grantee");
+            support.signal("release-g");
+            BackendLock lock = waiter.get(10, TimeUnit.SECONDS);
+            assertThat(lock).isInstanceOf(ServerHold.class);
+            assertThat(lock.fencingToken()).isGreaterThan(first.fencingToken() + 1);
+            lock.release();
+            backend.close();
+        }
+    }
+
     private static void blockThenAcquireOnceRemoved(SocketLockBackend backend, String name, Path socket)
             throws Exception {
         FileState blocker = FileState.of(socket);
-        long[] waiterThread = new long[1];
+        CompletableFuture<BackendLock> waiter = blockWithoutSpinning(backend, name);
+        assertThat(blocker.isStillAt(socket)).as("what blocks us is never deleted").isTrue();
+
+        Files.delete(socket);
+        long removedAt = System.nanoTime();
+        BackendLock lock = waiter.get(10, TimeUnit.SECONDS);
+        assertThat(Duration.ofNanos(System.nanoTime() - removedAt)).isLessThan(PROMPT);
+        assertThat(lock).isInstanceOf(ServerHold.class);
+        lock.release();
+    }
+
+    /** Starts a waiter and checks that it stays blocked for {@link #BLOCKED} using at most 10 % of a core. */
+    private static CompletableFuture<BackendLock> blockWithoutSpinning(SocketLockBackend backend, String name)
+            throws InterruptedException {
         CompletableFuture<BackendLock> waiter = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
             try {
@@ -66,23 +102,15 @@ class SocketWatchTest {
                 waiter.completeExceptionally(ex);
             }
         }, "watch-test-waiter");
-        waiterThread[0] = thread.getId();
-        long cpuBefore = slocketCpuNanos(waiterThread[0]);
+        long cpuBefore = slocketCpuNanos(thread.getId());
         long wallBefore = System.nanoTime();
         thread.start();
         TimeUnit.MILLISECONDS.sleep(BLOCKED.toMillis());
-        long cpu = slocketCpuNanos(waiterThread[0]) - cpuBefore;
+        long cpu = slocketCpuNanos(thread.getId()) - cpuBefore;
         long wall = System.nanoTime() - wallBefore;
         assertThat(waiter).isNotDone();
         assertThat((double) cpu / wall).as("share of one core used while blocked").isLessThanOrEqualTo(0.10);
-        assertThat(blocker.isStillAt(socket)).as("what blocks us is never deleted").isTrue();
-
-        Files.delete(socket);
-        long removedAt = System.nanoTime();
-        BackendLock lock = waiter.get(10, TimeUnit.SECONDS);
-        assertThat(Duration.ofNanos(System.nanoTime() - removedAt)).isLessThan(PROMPT);
-        assertThat(lock).isInstanceOf(ServerHold.class);
-        lock.release();
+        return waiter;
     }
 
     /** CPU time of the waiting thread plus every backend thread (watch, arbiter, monitor). */
