@@ -174,7 +174,7 @@ public final class LockedCall {
     }
 
     /**
-     * Releases {@code lock}; idempotent.
+     * Releases {@code lock}, also after it was lost; idempotent.
      *
      * @param lock the held lock
      */
@@ -182,8 +182,9 @@ public final class LockedCall {
         if (lock.isHeld()) {
             log.debug("Releasing lock '{}' (fencing token {}) after {} ms for {}", name, lock.fencingToken(),
                     Duration.between(lock.acquiredAt(), Instant.now()).toMillis(), operation.describeMethod());
-            lock.release();
         }
+        // a lost lock is released too: that frees the name in this JVM
+        lock.release();
     }
 
     /** Logs that the call is skipped because the lock was not free in time. */
