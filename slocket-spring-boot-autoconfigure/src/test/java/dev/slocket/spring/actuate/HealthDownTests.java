@@ -17,7 +17,10 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The {@code slocket} health indicator is DOWN, with a reason an operator can act on, when the directory is unusable. */
+/**
+ * The {@code slocket} health indicator is DOWN, with a reason an operator can act on, when the
+ * lock directory is unusable.
+ */
 class HealthDownTests {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()

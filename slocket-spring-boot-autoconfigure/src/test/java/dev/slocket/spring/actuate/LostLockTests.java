@@ -1,7 +1,9 @@
 package dev.slocket.spring.actuate;
 
+import dev.slocket.HeldLock;
 import dev.slocket.LockLostException;
 import dev.slocket.LockRegistry;
+import dev.slocket.LockTimeoutException;
 import dev.slocket.annotation.Mutexed;
 import dev.slocket.internal.LocalLockRegistry;
 import dev.slocket.memory.MemoryLockBackend;
@@ -12,8 +14,10 @@ import dev.slocket.spring.autoconfigure.SlocketOperationsAutoConfiguration;
 import dev.slocket.spring.event.LockLostEvent;
 import dev.slocket.spring.metrics.LockObservations;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -97,6 +101,21 @@ class LostLockTests {
         });
     }
 
+    @Test
+    void timeoutsAreCountedAndTimedUnderTheTemplate() {
+        runner.run(context -> {
+            LockRegistry registry = context.getBean(LockRegistry.class);
+            HeldLock elsewhere = registry.acquireAsync("slow-3", Duration.ZERO).get(10, TimeUnit.SECONDS);
+            Job job = context.getBean(Job.class);
+            assertThatExceptionOfType(LockTimeoutException.class).isThrownBy(() -> job.slow("3"));
+            elsewhere.release();
+            MeterRegistry meters = context.getBean(MeterRegistry.class);
+            assertThat(meters.get("slocket.lock.timeouts").tag("lock", "slow-#{#id}").counter().count()).isEqualTo(1.0);
+            assertThat(meters.get("slocket.lock.wait").tag("lock", "slow-#{#id}").tag("outcome", "timeout").timer()
+                    .count()).isEqualTo(1);
+        });
+    }
+
     /** Loses its own lock half-way, like a backend that detects a loss while the method runs. */
     public static class Job {
 
@@ -130,6 +149,10 @@ class LostLockTests {
 
         @Mutexed("quick-#{#id}")
         public void quick(String id) {
+        }
+
+        @Mutexed(value = "slow-#{#id}", waitFor = "50ms")
+        public void slow(String id) {
         }
     }
 
