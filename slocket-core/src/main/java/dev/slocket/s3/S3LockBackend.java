@@ -30,6 +30,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class S3LockBackend implements LockBackend {
 
+    /** How long {@link #status()} reuses its last bucket check. */
+    static final Duration STATUS_CACHE = Duration.ofSeconds(10);
+
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final S3LockOptions options;
@@ -37,6 +40,8 @@ public final class S3LockBackend implements LockBackend {
     private final LockKeys keys;
 
     private final HoldContext context;
+
+    private volatile CachedStatus lastStatus;
 
     /**
      * Creates the backend and, unless disabled, runs the capability probe.
@@ -69,11 +74,6 @@ public final class S3LockBackend implements LockBackend {
         };
     }
 
-    /** How long {@link #status()} reuses its last bucket check. */
-    static final Duration STATUS_CACHE = Duration.ofSeconds(10);
-
-    private volatile CachedStatus lastStatus;
-
     @Override
     public String type() {
         return "s3";
@@ -96,8 +96,9 @@ public final class S3LockBackend implements LockBackend {
     }
 
     /**
-     * Conditional writes were verified by the capability probe when this backend started; this
-     * checks that the bucket is reachable, at most once per {@link #STATUS_CACHE} (a HEAD, never a write).
+     * Conditional writes were verified by the capability probe when this backend started (unless
+     * the probe is disabled); this checks that the bucket is reachable, at most once per
+     * {@link #STATUS_CACHE} (a HEAD request, never a write).
      */
     @Override
     public BackendStatus status() {
@@ -112,9 +113,10 @@ public final class S3LockBackend implements LockBackend {
     }
 
     private BackendStatus checkBucket(Instant now) {
+        String conditionalWrites = options.probe() ? "verified at start-up" : "not verified (probe disabled)";
         Map<String, Object> details = Map.of("backend", type(), "bucket", options.bucket(), "keyPrefix",
-                options.keyPrefix(), "lease", options.lease().toString(), "conditionalWrites",
-                "verified at start-up", "checkedAt", now.toString());
+                options.keyPrefix(), "lease", options.lease().toString(), "conditionalWrites", conditionalWrites,
+                "checkedAt", now.toString());
         try {
             context.calls().headBucket(options.requestTimeout());
             return BackendStatus.up(details);
