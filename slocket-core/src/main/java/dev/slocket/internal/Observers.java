@@ -17,6 +17,22 @@ final class Observers implements LockObserver {
 
     private static final Logger log = LoggerFactory.getLogger(Observers.class);
 
+    /** What an unobserved wait reports to: nothing, without allocating per acquisition. */
+    private static final Wait UNOBSERVED = new Wait() {
+
+        @Override
+        public void acquired() {
+        }
+
+        @Override
+        public void timedOut() {
+        }
+
+        @Override
+        public void failed(Throwable failure) {
+        }
+    };
+
     private final List<LockObserver> observers = new CopyOnWriteArrayList<>();
 
     void add(LockObserver observer) {
@@ -25,6 +41,9 @@ final class Observers implements LockObserver {
 
     @Override
     public Wait waitStarted(ObservedLock lock) {
+        if (observers.isEmpty()) {
+            return UNOBSERVED;
+        }
         List<Wait> waits = observers.stream().map(observer -> safely(() -> observer.waitStarted(lock))).toList();
         return new Wait() {
 
