@@ -3,6 +3,7 @@ package dev.slocket.file;
 import dev.slocket.LockBackendException;
 import dev.slocket.spi.BackendLock;
 import dev.slocket.spi.BackendStatus;
+import dev.slocket.spi.DirectoryCheck;
 import dev.slocket.spi.Deadline;
 import dev.slocket.spi.LockBackend;
 import dev.slocket.spi.LossListener;
@@ -109,7 +110,7 @@ public final class FileLockBackend implements LockBackend {
                 + problem, ex);
     }
 
-    /** @return usable when the directory exists and is writable; details include the takeover count */
+    /** @return usable when {@link DirectoryCheck} finds no problem; details include the takeover count */
     @Override
     public BackendStatus status() {
         Map<String, Object> details = new LinkedHashMap<>();
@@ -118,14 +119,8 @@ public final class FileLockBackend implements LockBackend {
         details.put("stale", options.stale().toString());
         details.put("update", options.update().toString());
         details.put("takeovers", engine.takeovers());
-        Path directory = options.directory();
-        if (!Files.isDirectory(directory)) {
-            return BackendStatus.down("lock directory " + directory + " does not exist", details);
-        }
-        if (!Files.isWritable(directory)) {
-            return BackendStatus.down("lock directory " + directory + " is not writable", details);
-        }
-        return BackendStatus.up(details);
+        return DirectoryCheck.problem(options.directory(), details)
+                .map(problem -> BackendStatus.down(problem, details)).orElseGet(() -> BackendStatus.up(details));
     }
 
     /** @return how many stale locks this backend took over */

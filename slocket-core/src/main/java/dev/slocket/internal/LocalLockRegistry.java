@@ -13,6 +13,8 @@ import dev.slocket.spi.BackendStatus;
 import dev.slocket.spi.Deadline;
 import dev.slocket.spi.LockBackend;
 import dev.slocket.spi.LockNames;
+import dev.slocket.spi.LockObserver;
+import dev.slocket.spi.LockTemplate;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -51,6 +53,8 @@ public final class LocalLockRegistry implements LockRegistry {
 
     private final List<Consumer<LockLoss>> lossListeners = new CopyOnWriteArrayList<>();
 
+    private final Observers observers = new Observers();
+
     private final ExecutorService asyncExecutor;
 
     private final Thread shutdownHook;
@@ -82,7 +86,7 @@ public final class LocalLockRegistry implements LockRegistry {
 
     @Override
     public HeldLock acquire(String name, Duration wait) {
-        return acquire(name, wait, Thread.currentThread());
+        return acquire(name, wait, Thread.currentThread(), LockTemplate.currentOr(name));
     }
 
     @Override
@@ -90,12 +94,13 @@ public final class LocalLockRegistry implements LockRegistry {
         LockNames.validate(name);
         ensureOpen();
         CompletableFuture<HeldLock> result = new CompletableFuture<>();
+        String template = LockTemplate.currentOr(name);
         Future<?> task = asyncExecutor.submit(() -> {
             if (result.isDone()) {
                 return;
             }
             try {
-                HeldLock lock = acquire(name, wait, null);
+                HeldLock lock = acquire(name, wait, null, template);
                 if (!result.complete(lock)) {
                     lock.release();
                 }
@@ -112,7 +117,7 @@ public final class LocalLockRegistry implements LockRegistry {
         return result;
     }
 
-    private HeldLock acquire(String name, Duration wait, Thread owner) {
+    private HeldLock acquire(String name, Duration wait, Thread owner, String template) {
         LockNames.validate(name);
         ensureOpen();
         HeldLock nested = reenter(name, owner);
@@ -120,13 +125,15 @@ public final class LocalLockRegistry implements LockRegistry {
             return nested;
         }
         Deadline deadline = Deadline.after(wait);
+        LockObserver.ObservedLock observed = new LockObserver.ObservedLock(name, template, backend.type());
+        LockObserver.Wait observation = observers.waitStarted(observed);
         NameEntry entry = retain(name);
         boolean permitted = false;
         boolean acquired = false;
         try {
             permitted = takePermit(entry, deadline);
             if (!permitted) {
-                throw timeout(name, wait);
+                throw timeout(name, wait, observation);
             }
             ensureOpen();
             LossRelay relay = new LossRelay();
@@ -139,11 +146,12 @@ public final class LocalLockRegistry implements LockRegistry {
                 entry.backendWaitSince = null;
             }
             if (backendLock == null) {
-                throw timeout(name, wait);
+                throw timeout(name, wait, observation);
             }
-            RegistryHeldLock lock = new RegistryHeldLock(this, entry, backendLock, owner);
+            RegistryHeldLock lock = new RegistryHeldLock(this, entry, backendLock, owner, observed);
             entry.holder = lock;
             acquired = true;
+            observation.acquired();
             relay.attach(lock);
             log.debug("Acquired lock '{}' (fencing token {}, backend {})", name, backendLock.fencingToken(),
                     backend.type());
@@ -151,7 +159,14 @@ public final class LocalLockRegistry implements LockRegistry {
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
+            observation.failed(ex);
             throw new LockInterruptedException(name, ex);
+        }
+        catch (RuntimeException | Error ex) {
+            if (!(ex instanceof LockTimeoutException)) {
+                observation.failed(ex);
+            }
+            throw ex;
         }
         finally {
             if (!acquired) {
@@ -187,7 +202,8 @@ public final class LocalLockRegistry implements LockRegistry {
         return entry.permit.tryAcquire(deadline.remainingNanos(), TimeUnit.NANOSECONDS);
     }
 
-    private LockTimeoutException timeout(String name, Duration wait) {
+    private LockTimeoutException timeout(String name, Duration wait, LockObserver.Wait observation) {
+        observation.timedOut();
         log.debug("Timed out after {} waiting for lock '{}'", wait, name);
         return new LockTimeoutException(name, wait);
     }
@@ -196,6 +212,7 @@ public final class LocalLockRegistry implements LockRegistry {
         if (entry.holder == lock) {
             entry.holder = null;
         }
+        observers.holdEnded(lock.observed(), Duration.between(lock.acquiredAt(), Instant.now()), lock.isLost());
         try {
             backendLock.release();
             log.debug("Released lock '{}' (fencing token {})", entry.name, backendLock.fencingToken());
@@ -228,7 +245,8 @@ public final class LocalLockRegistry implements LockRegistry {
         });
     }
 
-    void lockLost(LockLoss loss) {
+    void lockLost(LockObserver.ObservedLock lock, LockLoss loss) {
+        observers.lost(lock, loss);
         lossListeners.forEach(listener -> notifySafely(listener, loss));
     }
 
@@ -267,6 +285,15 @@ public final class LocalLockRegistry implements LockRegistry {
     @Override
     public void addLockLostListener(Consumer<LockLoss> listener) {
         lossListeners.add(listener);
+    }
+
+    /**
+     * Registers an observer of waits, holds and losses (metrics, tracing).
+     *
+     * @param observer called for every lock of this registry from now on
+     */
+    public void addObserver(LockObserver observer) {
+        observers.add(observer);
     }
 
     @Override

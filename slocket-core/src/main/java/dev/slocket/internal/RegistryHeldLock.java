@@ -3,6 +3,7 @@ package dev.slocket.internal;
 import dev.slocket.HeldLock;
 import dev.slocket.LockLoss;
 import dev.slocket.spi.BackendLock;
+import dev.slocket.spi.LockObserver;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +30,8 @@ final class RegistryHeldLock implements HeldLock {
 
     private final Instant acquiredAt;
 
+    private final LockObserver.ObservedLock observed;
+
     /** The thread that may re-enter; {@code null} for locks acquired asynchronously. */
     private final Thread owner;
 
@@ -40,8 +43,10 @@ final class RegistryHeldLock implements HeldLock {
 
     private LockLoss loss;
 
-    RegistryHeldLock(LocalLockRegistry registry, NameEntry entry, BackendLock backendLock, Thread owner) {
+    RegistryHeldLock(LocalLockRegistry registry, NameEntry entry, BackendLock backendLock, Thread owner,
+            LockObserver.ObservedLock observed) {
         this.registry = registry;
+        this.observed = observed;
         this.entry = entry;
         this.backendLock = backendLock;
         this.owner = owner;
@@ -66,6 +71,10 @@ final class RegistryHeldLock implements HeldLock {
     @Override
     public boolean isHeld() {
         return !released.get() && !isLost();
+    }
+
+    LockObserver.ObservedLock observed() {
+        return observed;
     }
 
     boolean isOwnedBy(Thread thread) {
@@ -129,7 +138,7 @@ final class RegistryHeldLock implements HeldLock {
         log.warn("Lost lock '{}' (fencing token {}, backend {}): {}", lost.name(), lost.fencingToken(),
                 lost.backend(), reason);
         listeners.forEach(listener -> LocalLockRegistry.notifySafely(listener, lost));
-        registry.lockLost(lost);
+        registry.lockLost(observed, lost);
     }
 
     @Override

@@ -10,6 +10,8 @@ import dev.slocket.spi.LossListener;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -28,6 +30,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class S3LockBackend implements LockBackend {
 
+    /** How long {@link #status()} reuses its last bucket check. */
+    static final Duration STATUS_CACHE = Duration.ofSeconds(10);
+
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final S3LockOptions options;
@@ -35,6 +40,8 @@ public final class S3LockBackend implements LockBackend {
     private final LockKeys keys;
 
     private final HoldContext context;
+
+    private volatile CachedStatus lastStatus;
 
     /**
      * Creates the backend and, unless disabled, runs the capability probe.
@@ -88,18 +95,39 @@ public final class S3LockBackend implements LockBackend {
         }
     }
 
+    /**
+     * Conditional writes were verified by the capability probe when this backend started (unless
+     * the probe is disabled); this checks that the bucket is reachable, at most once per
+     * {@link #STATUS_CACHE} (a HEAD request, never a write).
+     */
     @Override
     public BackendStatus status() {
+        CachedStatus cached = lastStatus;
+        Instant now = Instant.now();
+        if (cached != null && cached.checkedAt().plus(STATUS_CACHE).isAfter(now)) {
+            return cached.status();
+        }
+        BackendStatus status = checkBucket(now);
+        lastStatus = new CachedStatus(status, now);
+        return status;
+    }
+
+    private BackendStatus checkBucket(Instant now) {
+        String conditionalWrites = options.probe() ? "verified at start-up" : "not verified (probe disabled)";
         Map<String, Object> details = Map.of("backend", type(), "bucket", options.bucket(), "keyPrefix",
-                options.keyPrefix(), "lease", options.lease().toString());
+                options.keyPrefix(), "lease", options.lease().toString(), "conditionalWrites", conditionalWrites,
+                "checkedAt", now.toString());
         try {
             context.calls().headBucket(options.requestTimeout());
             return BackendStatus.up(details);
         }
         catch (SdkException ex) {
-            return BackendStatus.down("bucket " + options.bucket() + " not reachable: " + S3Errors.describe(ex),
-                    details);
+            return BackendStatus.down("bucket " + options.bucket() + " not reachable: " + S3Errors.describe(ex)
+                    + "; check the endpoint, credentials and bucket name", details);
         }
+    }
+
+    private record CachedStatus(BackendStatus status, Instant checkedAt) {
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.slocket.socket;
 import dev.slocket.LockBackendException;
 import dev.slocket.spi.BackendLock;
 import dev.slocket.spi.BackendStatus;
+import dev.slocket.spi.DirectoryCheck;
 import dev.slocket.spi.Deadline;
 import dev.slocket.spi.FencingCounters;
 import dev.slocket.spi.LockBackend;
@@ -15,6 +16,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -105,15 +107,12 @@ public final class SocketLockBackend implements LockBackend {
 
     @Override
     public BackendStatus status() {
-        Map<String, Object> details = Map.of("backend", type(), "directory", directory.path().toString(),
-                "staleSocketPolicy", options.staleSocketPolicy().name());
-        if (!Files.isDirectory(directory.path())) {
-            return BackendStatus.down("Lock directory " + directory.path() + " does not exist", details);
-        }
-        if (!Files.isWritable(directory.path())) {
-            return BackendStatus.down("Lock directory " + directory.path() + " is not writable", details);
-        }
-        return BackendStatus.up(details);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("backend", type());
+        details.put("directory", directory.path().toString());
+        details.put("staleSocketPolicy", options.staleSocketPolicy().name());
+        return DirectoryCheck.problem(directory.path(), details)
+                .map(problem -> BackendStatus.down(problem, details)).orElseGet(() -> BackendStatus.up(details));
     }
 
     /**

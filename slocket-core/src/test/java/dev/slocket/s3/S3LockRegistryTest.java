@@ -124,7 +124,9 @@ class S3LockRegistryTest extends LockRegistryContractTest {
         S3LockBackend backend = new S3LockBackend(client(), testOptions(prefix));
         try (LockRegistry locks = Slocket.registry(backend)) {
             assertThat(backend.status().usable()).isTrue();
-            assertThat(backend.status().details()).containsEntry("bucket", S3ProxyServer.BUCKET);
+            assertThat(backend.status().details()).containsEntry("bucket", S3ProxyServer.BUCKET)
+                    .containsEntry("conditionalWrites", "verified at start-up");
+            assertThat(backend.status()).as("cached, not one request per call").isSameAs(backend.status());
             try (HeldLock lock = locks.acquire("status", LONG)) {
                 assertThat(backend.isLocked("status")).isTrue();
             }

@@ -4,7 +4,10 @@ import dev.slocket.HeldLock;
 
 import java.util.Optional;
 
-/** Holds the lock for the duration of the call, on the calling thread. Handles every return type. */
+/**
+ * Holds the lock for the duration of the call, on the calling thread. Handles every return type.
+ * A call whose lock was lost while the method ran ends with {@link dev.slocket.LockLostException}.
+ */
 final class BlockingReturnHandler implements MutexedReturnHandler {
 
     @Override
@@ -23,11 +26,14 @@ final class BlockingReturnHandler implements MutexedReturnHandler {
         if (lock == null) {
             return call.skipped();
         }
+        Object result;
         try {
-            return call.proceed(lock);
+            result = call.proceed(lock);
         }
         finally {
             call.release(lock);
         }
+        call.throwIfLost();
+        return result;
     }
 }

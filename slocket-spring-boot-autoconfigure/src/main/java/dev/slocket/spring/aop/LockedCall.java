@@ -2,10 +2,13 @@ package dev.slocket.spring.aop;
 
 import dev.slocket.HeldLock;
 import dev.slocket.LockInterruptedException;
+import dev.slocket.LockLostException;
+import dev.slocket.LockLoss;
 import dev.slocket.LockRegistry;
 import dev.slocket.LockTimeoutException;
 import dev.slocket.SlocketException;
 import dev.slocket.internal.LockContextHolder;
+import dev.slocket.spi.LockTemplate;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -35,8 +38,13 @@ public final class LockedCall {
 
     private final MethodInvocation invocation;
 
+    private final boolean interruptOnLoss;
+
+    private volatile LockLoss loss;
+
     LockedCall(MutexedOperation operation, String name, Duration wait, LockRegistry registry,
-            MethodInvocation invocation) {
+            MethodInvocation invocation, boolean interruptOnLoss) {
+        this.interruptOnLoss = interruptOnLoss;
         this.operation = operation;
         this.name = name;
         this.wait = wait;
@@ -71,8 +79,17 @@ public final class LockedCall {
      */
     public HeldLock acquireOnThisThread() {
         logWaiting();
+        Thread worker = Thread.currentThread();
         try {
-            return acquired(wait == null ? registry.acquire(name) : registry.acquire(name, wait));
+            HeldLock lock = LockTemplate.with(operation.template(),
+                    () -> wait == null ? registry.acquire(name) : registry.acquire(name, wait));
+            lock.onLost(lost -> {
+                loss = lost;
+                if (interruptOnLoss) {
+                    worker.interrupt();
+                }
+            });
+            return acquired(lock);
         }
         catch (LockTimeoutException ex) {
             return timedOut(ex);
@@ -111,9 +128,23 @@ public final class LockedCall {
     /** @return a future of a lock that no thread owns; cancelling it withdraws the request */
     public CompletableFuture<HeldLock> acquireAsync() {
         logWaiting();
-        CompletableFuture<HeldLock> request = registry.acquireAsync(name, wait);
+        CompletableFuture<HeldLock> request = LockTemplate.with(operation.template(),
+                () -> registry.acquireAsync(name, wait));
         request.thenAccept(this::acquired);
         return request;
+    }
+
+    /**
+     * Ends a call whose lock was lost while the method ran: the work ran unprotected, and the
+     * caller must know.
+     *
+     * @throws LockLostException if the lock acquired by {@link #acquireOnThisThread()} was lost
+     */
+    public void throwIfLost() {
+        LockLoss lost = loss;
+        if (lost != null) {
+            throw new LockLostException(lost);
+        }
     }
 
     /**
@@ -147,7 +178,7 @@ public final class LockedCall {
     }
 
     /**
-     * Releases {@code lock}; idempotent.
+     * Releases {@code lock}, also after it was lost; idempotent.
      *
      * @param lock the held lock
      */
@@ -155,8 +186,9 @@ public final class LockedCall {
         if (lock.isHeld()) {
             log.debug("Releasing lock '{}' (fencing token {}) after {} ms for {}", name, lock.fencingToken(),
                     Duration.between(lock.acquiredAt(), Instant.now()).toMillis(), operation.describeMethod());
-            lock.release();
         }
+        // a lost lock is released too: that frees the name in this JVM
+        lock.release();
     }
 
     /** Logs that the call is skipped because the lock was not free in time. */

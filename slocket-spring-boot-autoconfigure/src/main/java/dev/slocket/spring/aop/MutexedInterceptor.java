@@ -28,19 +28,27 @@ public final class MutexedInterceptor implements MethodInterceptor {
 
     private final Duration defaultWait;
 
+    private final InFlightCalls inFlight;
+
+    private final boolean interruptOnLoss;
+
     /**
      * @param operations the validated declarations
      * @param names evaluates lock name templates
      * @param registry the registry, looked up on first use
      * @param defaultWait the wait of a {@code @Mutexed} without {@code waitFor}; {@code null}
      *        uses the registry's default
+     * @param inFlight counts running calls for graceful shutdown
+     * @param interruptOnLoss whether a lost lock also interrupts the thread that runs the method
      */
     public MutexedInterceptor(MutexedOperationSource operations, LockNameEvaluator names,
-            Supplier<LockRegistry> registry, Duration defaultWait) {
+            Supplier<LockRegistry> registry, Duration defaultWait, InFlightCalls inFlight, boolean interruptOnLoss) {
         this.operations = operations;
         this.names = names;
         this.registry = registry;
         this.defaultWait = defaultWait;
+        this.inFlight = inFlight;
+        this.interruptOnLoss = interruptOnLoss;
     }
 
     @Override
@@ -58,6 +66,13 @@ public final class MutexedInterceptor implements MethodInterceptor {
             return invocation.proceed();
         }
         Duration wait = operation.waitFor() != null ? operation.waitFor() : defaultWait;
-        return operation.handler().invoke(new LockedCall(operation, name, wait, registry.get(), invocation));
+        inFlight.enter();
+        try {
+            return operation.handler()
+                    .invoke(new LockedCall(operation, name, wait, registry.get(), invocation, interruptOnLoss));
+        }
+        finally {
+            inFlight.exit();
+        }
     }
 }

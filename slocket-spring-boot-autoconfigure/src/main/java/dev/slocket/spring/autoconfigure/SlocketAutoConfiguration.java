@@ -8,6 +8,7 @@ import dev.slocket.s3.S3LockBackend;
 import dev.slocket.socket.SocketLockBackend;
 
 import dev.slocket.annotation.Mutexed;
+import dev.slocket.spring.aop.InFlightCalls;
 import dev.slocket.spring.aop.LockNameEvaluator;
 import dev.slocket.spring.aop.MutexedInterceptor;
 import dev.slocket.spring.aop.MutexedMethodValidator;
@@ -54,7 +55,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 @AutoConfiguration
 @ConditionalOnBooleanProperty(name = "slocket.enabled", matchIfMissing = true)
-@EnableConfigurationProperties(SlocketProperties.class)
+@EnableConfigurationProperties({ SlocketProperties.class, SlocketLostLockProperties.class })
 @Import(MutexedProxyRegistrar.class)
 public final class SlocketAutoConfiguration {
 
@@ -106,13 +107,21 @@ public final class SlocketAutoConfiguration {
 
         @Bean
         @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+        static InFlightCalls mutexedInFlightCalls() {
+            return new InFlightCalls();
+        }
+
+        @Bean
+        @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
         static Advisor mutexedAdvisor(MutexedOperationSource mutexedOperationSource, BeanFactory beanFactory,
-                Environment environment, ObjectProvider<LockRegistry> registry) {
+                Environment environment, ObjectProvider<LockRegistry> registry, InFlightCalls mutexedInFlightCalls) {
             Binder binder = Binder.get(environment);
             Duration defaultWait = binder.bind("slocket.wait-timeout", Duration.class).orElse(null);
             int order = binder.bind("slocket.aop.order", Integer.class).orElse(SlocketProperties.Aop.DEFAULT_ORDER);
+            boolean interruptOnLoss = binder.bind("slocket.lost-lock.interrupt", Boolean.class).orElse(false);
             MutexedInterceptor interceptor = new MutexedInterceptor(mutexedOperationSource,
-                    new LockNameEvaluator(beanFactory), SingletonSupplier.of(registry::getObject), defaultWait);
+                    new LockNameEvaluator(beanFactory), SingletonSupplier.of(registry::getObject), defaultWait,
+                    mutexedInFlightCalls, interruptOnLoss);
             DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(
                     new AnnotationMatchingPointcut(null, Mutexed.class, true), interceptor);
             advisor.setOrder(order);

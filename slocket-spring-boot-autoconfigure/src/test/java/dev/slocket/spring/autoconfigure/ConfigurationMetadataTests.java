@@ -29,7 +29,8 @@ class ConfigurationMetadataTests {
                 "slocket.socket.stale-socket-policy", "slocket.socket.watch-poll-interval",
                 "slocket.socket.require-peer-same-user", "slocket.socket.socket-permissions", "slocket.file.directory",
                 "slocket.file.stale", "slocket.file.update", "slocket.s3.bucket", "slocket.s3.lease",
-                "slocket.s3.poll-min", "slocket.s3.endpoint", "slocket.s3.path-style-access");
+                "slocket.s3.poll-min", "slocket.s3.endpoint", "slocket.s3.path-style-access",
+                "slocket.lost-lock.interrupt");
         for (Map<String, Object> property : properties) {
             String name = (String) property.get("name");
             assertThat((String) property.get("description")).as("description of %s", name).isNotBlank();

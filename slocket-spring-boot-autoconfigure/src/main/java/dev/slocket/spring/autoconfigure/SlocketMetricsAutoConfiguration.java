@@ -1,0 +1,57 @@
+package dev.slocket.spring.autoconfigure;
+
+import dev.slocket.LockRegistry;
+import dev.slocket.internal.LocalLockRegistry;
+import dev.slocket.spring.metrics.LockMetrics;
+import dev.slocket.spring.metrics.LockObservations;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Micrometer meters and observations of the application's registry, when Micrometer is on the
+ * class path and a {@link MeterRegistry} or {@link ObservationRegistry} exists. Only registries
+ * built on {@link LocalLockRegistry} (every {@code Slocket} factory's) report waits and holds.
+ */
+@AutoConfiguration(after = SlocketAutoConfiguration.class, afterName = {
+        "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+        "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration" })
+@ConditionalOnBean(LockRegistry.class)
+public final class SlocketMetricsAutoConfiguration {
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(MeterRegistry.class)
+    @ConditionalOnBean(MeterRegistry.class)
+    static class MeterConfiguration {
+
+        @Bean
+        LockMetrics slocketLockMetrics(LockRegistry registry, MeterRegistry meterRegistry) {
+            LockMetrics metrics = new LockMetrics(registry, meterRegistry);
+            if (registry instanceof LocalLockRegistry local) {
+                local.addObserver(metrics);
+            }
+            return metrics;
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(ObservationRegistry.class)
+    @ConditionalOnBean(ObservationRegistry.class)
+    static class ObservationConfiguration {
+
+        @Bean
+        LockObservations slocketLockObservations(LockRegistry registry, ObservationRegistry observationRegistry) {
+            LockObservations observations = new LockObservations(observationRegistry);
+            if (registry instanceof LocalLockRegistry local) {
+                local.addObserver(observations);
+            }
+            return observations;
+        }
+    }
+}

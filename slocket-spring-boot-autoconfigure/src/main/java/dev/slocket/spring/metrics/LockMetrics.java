@@ -1,0 +1,89 @@
+package dev.slocket.spring.metrics;
+
+import dev.slocket.LockLoss;
+import dev.slocket.LockRegistry;
+import dev.slocket.spi.LockObserver;
+import dev.slocket.spring.actuate.LockCounts;
+
+import java.time.Duration;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Micrometer meters of a registry. Tag {@code lock} is the {@code @Mutexed} template or the
+ * programmatic name, never an evaluated name, so cardinality stays bounded.
+ * <ul>
+ * <li>{@code slocket.lock.wait} (timer; outcome {@code acquired}, {@code timeout}, {@code failed})</li>
+ * <li>{@code slocket.lock.hold} (timer; outcome {@code released}, {@code lost})</li>
+ * <li>{@code slocket.lock.timeouts} and {@code slocket.lock.lost} (counters)</li>
+ * <li>{@code slocket.locks.held} and {@code slocket.locks.waiting} (gauges, tag {@code backend})</li>
+ * </ul>
+ */
+public final class LockMetrics implements LockObserver {
+
+    private final MeterRegistry meters;
+
+    /**
+     * Registers the gauges; register this as the registry's observer for the rest.
+     *
+     * @param registry the lock registry
+     * @param meters where the meters go
+     */
+    public LockMetrics(LockRegistry registry, MeterRegistry meters) {
+        this.meters = meters;
+        Tags backend = Tags.of("backend", registry.backendType());
+        Gauge.builder("slocket.locks.held", registry, r -> LockCounts.of(r.locks()).held()).tags(backend)
+                .description("Locks this instance holds").register(meters);
+        Gauge.builder("slocket.locks.waiting", registry, r -> LockCounts.of(r.locks()).waiting()).tags(backend)
+                .description("Threads of this instance waiting for a lock").register(meters);
+    }
+
+    @Override
+    public Wait waitStarted(ObservedLock lock) {
+        Timer.Sample sample = Timer.start(meters);
+        return new Wait() {
+
+            @Override
+            public void acquired() {
+                sample.stop(waitTimer(lock, "acquired"));
+            }
+
+            @Override
+            public void timedOut() {
+                sample.stop(waitTimer(lock, "timeout"));
+                Counter.builder("slocket.lock.timeouts").tags(tags(lock)).description("Waits for a lock that timed out")
+                        .register(meters).increment();
+            }
+
+            @Override
+            public void failed(Throwable failure) {
+                sample.stop(waitTimer(lock, "failed"));
+            }
+        };
+    }
+
+    @Override
+    public void holdEnded(ObservedLock lock, Duration held, boolean lost) {
+        Timer.builder("slocket.lock.hold").tags(tags(lock)).tag("outcome", lost ? "lost" : "released")
+                .description("How long locks were held").register(meters).record(held);
+    }
+
+    @Override
+    public void lost(ObservedLock lock, LockLoss loss) {
+        Counter.builder("slocket.lock.lost").tags(tags(lock)).description("Held locks that were lost")
+                .register(meters).increment();
+    }
+
+    private Timer waitTimer(ObservedLock lock, String outcome) {
+        return Timer.builder("slocket.lock.wait").tags(tags(lock)).tag("outcome", outcome)
+                .description("How long threads waited for a lock").register(meters);
+    }
+
+    private static Tags tags(ObservedLock lock) {
+        return Tags.of("lock", lock.template(), "backend", lock.backend());
+    }
+}

@@ -1,0 +1,48 @@
+package dev.slocket.spring.metrics;
+
+import dev.slocket.spi.LockObserver;
+
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+
+/**
+ * Micrometer Observations of lock waits: an observation {@code slocket.lock.acquire} (a span
+ * in a tracing setup) from the start of a wait until the lock is acquired, times out or fails.
+ */
+public final class LockObservations implements LockObserver {
+
+    /** The observation name. */
+    public static final String NAME = "slocket.lock.acquire";
+
+    private final ObservationRegistry observations;
+
+    /** @param observations where observations go */
+    public LockObservations(ObservationRegistry observations) {
+        this.observations = observations;
+    }
+
+    @Override
+    public Wait waitStarted(ObservedLock lock) {
+        Observation observation = Observation.createNotStarted(NAME, observations)
+                .contextualName("lock " + lock.template()).lowCardinalityKeyValue("lock", lock.template())
+                .lowCardinalityKeyValue("backend", lock.backend()).highCardinalityKeyValue("lock.name", lock.name())
+                .start();
+        return new Wait() {
+
+            @Override
+            public void acquired() {
+                observation.lowCardinalityKeyValue("outcome", "acquired").stop();
+            }
+
+            @Override
+            public void timedOut() {
+                observation.lowCardinalityKeyValue("outcome", "timeout").stop();
+            }
+
+            @Override
+            public void failed(Throwable failure) {
+                observation.lowCardinalityKeyValue("outcome", "failed").error(failure).stop();
+            }
+        };
+    }
+}
