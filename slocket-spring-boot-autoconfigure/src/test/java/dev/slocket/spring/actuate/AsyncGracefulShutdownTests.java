@@ -2,7 +2,6 @@ package dev.slocket.spring.actuate;
 
 import dev.slocket.LockInfo;
 import dev.slocket.LockRegistry;
-import dev.slocket.annotation.Mutexed;
 import dev.slocket.spring.autoconfigure.SlocketAutoConfiguration;
 import dev.slocket.spring.autoconfigure.SlocketOperationsAutoConfiguration;
 
@@ -15,10 +14,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.autoconfigure.context.LifecycleAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,18 +31,18 @@ class AsyncGracefulShutdownTests {
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, LifecycleAutoConfiguration.class,
                     SlocketAutoConfiguration.class, SlocketOperationsAutoConfiguration.class))
-            .withUserConfiguration(Config.class).withPropertyValues("slocket.backend=memory");
+            .withBean(AsyncWork.class).withPropertyValues("slocket.backend=memory");
 
     @Test
     void closingWaitsForAPendingFutureThatHoldsItsLock() {
         runner.run(context -> {
             CompletableFuture<String> work = new CompletableFuture<>();
-            CompletableFuture<String> result = context.getBean(Holder.class).future(work);
+            CompletableFuture<String> result = context.getBean(AsyncWork.class).future(work);
             LockRegistry registry = context.getBean(LockRegistry.class);
             CompletableFuture<Void> closing = CompletableFuture.runAsync(context::close);
 
             await().during(Duration.ofMillis(500)).atMost(BOUND)
-                    .until(() -> !closing.isDone() && registry.locks().stream().anyMatch(info -> info.state() == LockInfo.State.HELD));
+                    .until(() -> !closing.isDone() && holdsALock(registry));
 
             work.complete("done");
             closing.get(BOUND.toSeconds(), TimeUnit.SECONDS);
@@ -58,9 +54,9 @@ class AsyncGracefulShutdownTests {
     void closingWaitsForAFluxThatHoldsItsLockNoLongerThanTheShutdownTimeout() {
         runner.withPropertyValues("spring.lifecycle.timeout-per-shutdown-phase=1500ms").run(context -> {
             Sinks.Many<String> never = Sinks.many().unicast().onBackpressureBuffer();
-            Disposable subscription = context.getBean(Holder.class).flux(never.asFlux()).subscribe();
+            Disposable subscription = context.getBean(AsyncWork.class).flux(never.asFlux()).subscribe();
             LockRegistry registry = context.getBean(LockRegistry.class);
-            await().atMost(BOUND).until(() -> registry.locks().stream().anyMatch(info -> info.state() == LockInfo.State.HELD));
+            await().atMost(BOUND).until(() -> holdsALock(registry));
 
             long start = System.nanoTime();
             CompletableFuture<Void> closing = CompletableFuture.runAsync(context::close);
@@ -71,26 +67,7 @@ class AsyncGracefulShutdownTests {
         });
     }
 
-    /** Holds its lock for as long as the test's work is pending. */
-    public static class Holder {
-
-        @Mutexed("held-future")
-        public CompletableFuture<String> future(CompletableFuture<String> work) {
-            return work;
-        }
-
-        @Mutexed("held-flux")
-        public Flux<String> flux(Flux<String> work) {
-            return work;
-        }
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    static class Config {
-
-        @Bean
-        Holder holder() {
-            return new Holder();
-        }
+    private static boolean holdsALock(LockRegistry registry) {
+        return registry.locks().stream().anyMatch(info -> info.state() == LockInfo.State.HELD);
     }
 }

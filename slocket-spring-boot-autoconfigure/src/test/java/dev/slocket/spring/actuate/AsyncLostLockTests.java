@@ -2,7 +2,6 @@ package dev.slocket.spring.actuate;
 
 import dev.slocket.LockLostException;
 import dev.slocket.LockRegistry;
-import dev.slocket.annotation.Mutexed;
 import dev.slocket.internal.LocalLockRegistry;
 import dev.slocket.memory.MemoryLockBackend;
 import dev.slocket.spring.autoconfigure.SlocketActuatorAutoConfiguration;
@@ -12,8 +11,10 @@ import dev.slocket.spring.autoconfigure.SlocketOperationsAutoConfiguration;
 import dev.slocket.spring.event.LockLostEvent;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,9 +23,6 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,9 +30,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A lock lost while the future or {@code Mono} of its {@code @Mutexed} method is pending: the
- * caller's result fails with {@link LockLostException} once the work completes, and the event
- * and the meter still record the loss.
+ * A lock lost while the future, {@code Mono} or {@code Flux} of its {@code @Mutexed} method is
+ * pending: the caller's result fails with {@link LockLostException} once the work completes, and
+ * the event and the meter still record the loss.
  */
 class AsyncLostLockTests {
 
@@ -44,14 +42,14 @@ class AsyncLostLockTests {
             .withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, SlocketAutoConfiguration.class,
                     SlocketOperationsAutoConfiguration.class, SlocketActuatorAutoConfiguration.class,
                     SlocketMetricsAutoConfiguration.class))
-            .withUserConfiguration(LostLockTests.Config.class, AsyncConfig.class)
+            .withUserConfiguration(LostLockTests.Config.class).withBean(AsyncWork.class)
             .withPropertyValues("slocket.backend=memory");
 
     @Test
     void aFutureWhoseLockWasLostFailsWithLockLostExceptionAfterItsWorkCompletes() {
         runner.run(context -> {
             CompletableFuture<String> work = new CompletableFuture<>();
-            CompletableFuture<String> result = context.getBean(AsyncJob.class).future(work);
+            CompletableFuture<String> result = context.getBean(AsyncWork.class).future(work);
             assertThat(revoke(context, "async-future")).isTrue();
             assertThat(result).as("the loss waits for the work").isNotDone();
 
@@ -67,7 +65,7 @@ class AsyncLostLockTests {
     void aMonoWhoseLockWasLostErrorsWithLockLostExceptionAfterItsWorkCompletes() {
         runner.run(context -> {
             Sinks.One<String> work = Sinks.one();
-            CompletableFuture<String> result = context.getBean(AsyncJob.class).mono(work.asMono()).toFuture();
+            CompletableFuture<String> result = context.getBean(AsyncWork.class).mono(work.asMono()).toFuture();
             await().atMost(BOUND).until(() -> revoke(context, "async-mono"));
             assertThat(result).as("the loss waits for the work").isNotDone();
 
@@ -79,10 +77,28 @@ class AsyncLostLockTests {
     }
 
     @Test
+    void aFluxWhoseLockWasLostErrorsWithLockLostExceptionAfterItsLastElement() {
+        runner.run(context -> {
+            Sinks.Many<String> work = Sinks.many().unicast().onBackpressureBuffer();
+            List<String> seen = new CopyOnWriteArrayList<>();
+            CompletableFuture<Void> result = context.getBean(AsyncWork.class).flux(work.asFlux())
+                    .doOnNext(seen::add).then().toFuture();
+            await().atMost(BOUND).until(() -> revoke(context, "async-flux"));
+
+            work.tryEmitNext("a");
+            work.tryEmitComplete();
+            assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> result.get(10, TimeUnit.SECONDS))
+                    .withCauseInstanceOf(LockLostException.class).withMessageContaining("async-flux");
+            assertThat(seen).containsExactly("a");
+            assertLossRecorded(context, "async-flux");
+        });
+    }
+
+    @Test
     void aMonoThatKeepsItsLockEndsWithItsValue() {
         runner.run(context -> {
             Sinks.One<String> work = Sinks.one();
-            CompletableFuture<String> result = context.getBean(AsyncJob.class).mono(work.asMono()).toFuture();
+            CompletableFuture<String> result = context.getBean(AsyncWork.class).mono(work.asMono()).toFuture();
             work.tryEmitValue("done");
             assertThat(result.get(10, TimeUnit.SECONDS)).isEqualTo("done");
             assertThat(context.getBean(LostLockTests.Config.class).events).isEmpty();
@@ -101,28 +117,5 @@ class AsyncLostLockTests {
         assertThat(meters.get("slocket.lock.lost").tag("lock", name).counter().count()).isEqualTo(1.0);
         assertThat(meters.get("slocket.lock.hold").tag("lock", name).tag("outcome", "lost").timer().count())
                 .isEqualTo(1);
-    }
-
-    /** Returns whatever work the test hands it, so the test decides when the work completes. */
-    public static class AsyncJob {
-
-        @Mutexed("async-future")
-        public CompletableFuture<String> future(CompletableFuture<String> work) {
-            return work;
-        }
-
-        @Mutexed("async-mono")
-        public Mono<String> mono(Mono<String> work) {
-            return work;
-        }
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    static class AsyncConfig {
-
-        @Bean
-        AsyncJob asyncJob() {
-            return new AsyncJob();
-        }
     }
 }
