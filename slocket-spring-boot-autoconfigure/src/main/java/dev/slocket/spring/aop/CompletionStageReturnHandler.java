@@ -3,6 +3,7 @@ package dev.slocket.spring.aop;
 import dev.slocket.HeldLock;
 import dev.slocket.LockLostException;
 
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -47,7 +48,8 @@ final class CompletionStageReturnHandler implements MutexedReturnHandler {
             throwIfLost(hold);
             return null;
         }
-        Object dependent = result instanceof CompletableFuture<?> future ? dependentFuture(future, hold)
+        Object dependent = result instanceof CompletableFuture<?> future
+                ? dependentFuture(future, newDependent(call.returnType(), future), hold)
                 : ((CompletionStage<?>) result).handle((value, failure) -> outcome(hold, value, failure));
         if (call.returnType().isInstance(dependent)) {
             return dependent;
@@ -57,12 +59,18 @@ final class CompletionStageReturnHandler implements MutexedReturnHandler {
         return result;
     }
 
-    private static CompletableFuture<Object> dependentFuture(CompletableFuture<?> original, AsyncHold hold) {
-        CompletableFuture<Object> dependent = original.newIncompleteFuture();
+    /** A plain future where the declared type allows one: a minimal stage cannot even be completed. */
+    private static CompletableFuture<Object> newDependent(Class<?> returnType, CompletableFuture<?> original) {
+        return returnType.isAssignableFrom(CompletableFuture.class) ? new CompletableFuture<>()
+                : original.newIncompleteFuture();
+    }
+
+    private static CompletableFuture<Object> dependentFuture(CompletableFuture<?> original,
+            CompletableFuture<Object> dependent, AsyncHold hold) {
         original.whenComplete((value, failure) -> {
             hold.end();
             Throwable end = failure != null ? failure : hold.lost();
-            if (original.isCancelled()) {
+            if (failure instanceof CancellationException) {
                 dependent.cancel(false);
             }
             else if (end != null) {
@@ -73,7 +81,7 @@ final class CompletionStageReturnHandler implements MutexedReturnHandler {
             }
         });
         dependent.whenComplete((value, failure) -> {
-            if (dependent.isCancelled()) {
+            if (failure instanceof CancellationException) {
                 original.cancel(true);
             }
         });

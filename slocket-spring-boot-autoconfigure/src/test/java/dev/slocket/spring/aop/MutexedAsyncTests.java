@@ -9,6 +9,7 @@ import dev.slocket.annotation.Mutexed;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -67,6 +68,20 @@ class MutexedAsyncTests {
             cancelledInside.cancel(true);
             assertThat(seen.isCancelled()).as("the method's own cancellation reaches the caller").isTrue();
             await().atMost(BOUND).until(() -> Runners.isFree(registry, "future"));
+        });
+    }
+
+    @Test
+    void aMinimalStageHoldsUntilItCompletesAndPassesItsValueOn() {
+        runner.run(context -> {
+            Work work = context.getBean(Work.class);
+            LockRegistry registry = context.getBean(LockRegistry.class);
+            CompletableFuture<String> pending = new CompletableFuture<>();
+            CompletionStage<String> result = work.stage(pending.minimalCompletionStage());
+            assertThat(Runners.isFree(registry, "future")).isFalse();
+            pending.complete("done");
+            assertThat(result.toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo("done");
+            assertThat(Runners.isFree(registry, "future")).isTrue();
         });
     }
 
@@ -178,6 +193,11 @@ class MutexedAsyncTests {
 
         @Mutexed("future")
         public CompletableFuture<String> future(CompletableFuture<String> result) {
+            return result;
+        }
+
+        @Mutexed("future")
+        public CompletionStage<String> stage(CompletionStage<String> result) {
             return result;
         }
 
