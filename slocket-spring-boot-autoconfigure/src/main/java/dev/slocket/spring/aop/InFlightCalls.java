@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
-/** Counts {@code @Mutexed} calls that are running, so that shutdown can wait for them. */
+/**
+ * Counts {@code @Mutexed} calls that are running, and futures and subscriptions that still hold
+ * their lock, so that shutdown can wait for them.
+ */
 public final class InFlightCalls {
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -36,7 +39,7 @@ public final class InFlightCalls {
         }
     }
 
-    /** @return how many calls are running now */
+    /** @return how many calls and asynchronous holds are running now */
     public int running() {
         lock.lock();
         try {
@@ -48,10 +51,10 @@ public final class InFlightCalls {
     }
 
     /**
-     * Waits until no call runs.
+     * Waits until no call or asynchronous hold runs.
      *
      * @param timeout the longest wait
-     * @return whether all calls finished in time
+     * @return whether all of them finished in time
      * @throws InterruptedException if interrupted while waiting
      */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {

@@ -40,11 +40,14 @@ public final class LockedCall {
 
     private final boolean interruptOnLoss;
 
+    private final InFlightCalls inFlight;
+
     private volatile LockLoss loss;
 
     LockedCall(MutexedOperation operation, String name, Duration wait, LockRegistry registry,
-            MethodInvocation invocation, boolean interruptOnLoss) {
+            MethodInvocation invocation, boolean interruptOnLoss, InFlightCalls inFlight) {
         this.interruptOnLoss = interruptOnLoss;
+        this.inFlight = inFlight;
         this.operation = operation;
         this.name = name;
         this.wait = wait;
@@ -132,6 +135,17 @@ public final class LockedCall {
                 () -> registry.acquireAsync(name, wait));
         request.thenAccept(this::acquired);
         return request;
+    }
+
+    /**
+     * Starts holding {@code lock} past the call, for a future or a subscription; the hold counts
+     * as in flight until {@link AsyncHold#end()}.
+     *
+     * @param lock a lock no thread owns
+     * @return the hold
+     */
+    AsyncHold holdAsync(HeldLock lock) {
+        return new AsyncHold(this, lock, inFlight);
     }
 
     /**

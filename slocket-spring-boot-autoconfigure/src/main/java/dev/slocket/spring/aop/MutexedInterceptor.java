@@ -38,7 +38,7 @@ public final class MutexedInterceptor implements MethodInterceptor {
      * @param registry the registry, looked up on first use
      * @param defaultWait the wait of a {@code @Mutexed} without {@code waitFor}; {@code null}
      *        uses the registry's default
-     * @param inFlight counts running calls for graceful shutdown
+     * @param inFlight counts running calls and asynchronous holds for graceful shutdown
      * @param interruptOnLoss whether a lost lock also interrupts the thread that runs the method
      */
     public MutexedInterceptor(MutexedOperationSource operations, LockNameEvaluator names,
@@ -68,8 +68,8 @@ public final class MutexedInterceptor implements MethodInterceptor {
         Duration wait = operation.waitFor() != null ? operation.waitFor() : defaultWait;
         inFlight.enter();
         try {
-            return operation.handler()
-                    .invoke(new LockedCall(operation, name, wait, registry.get(), invocation, interruptOnLoss));
+            return operation.handler().invoke(
+                    new LockedCall(operation, name, wait, registry.get(), invocation, interruptOnLoss, inFlight));
         }
         finally {
             inFlight.exit();

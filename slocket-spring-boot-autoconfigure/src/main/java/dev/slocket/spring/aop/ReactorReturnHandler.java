@@ -1,6 +1,7 @@
 package dev.slocket.spring.aop;
 
 import dev.slocket.HeldLock;
+import dev.slocket.LockLostException;
 import dev.slocket.LockTimeoutException;
 
 import org.reactivestreams.Publisher;
@@ -10,7 +11,9 @@ import reactor.core.publisher.Mono;
 /**
  * Runs {@code Mono}/{@code Flux} methods under the lock per subscription: subscribing acquires
  * (without blocking), invokes the method and subscribes to its result; completion, error or
- * cancellation releases. Calling the method acquires nothing. Used only when Reactor is present.
+ * cancellation releases. A result that completes after its lock was lost errors with
+ * {@link LockLostException} instead. Calling the method acquires nothing. Used only when Reactor
+ * is present.
  */
 public final class ReactorReturnHandler implements MutexedReturnHandler {
 
@@ -34,17 +37,22 @@ public final class ReactorReturnHandler implements MutexedReturnHandler {
                 return Mono.empty();
             });
         }
-        if (call.returnType() == Mono.class) {
-            return acquire.flatMap(lock -> Mono.using(() -> lock, held -> Mono.from(invokeAgain(call, held)),
-                    call::release));
-        }
-        return acquire.flatMapMany(lock -> Flux.using(() -> lock, held -> Flux.from(invokeAgain(call, held)),
-                call::release));
+        Flux<Object> held = acquire.flatMapMany(lock -> Flux.using(() -> call.holdAsync(lock),
+                hold -> Flux.from(invokeAgain(call, lock)).concatWith(Mono.defer(() -> failIfLost(hold))),
+                AsyncHold::end));
+        // a Mono's single value waits for the loss check; an error after it replaces it
+        return call.returnType() == Mono.class ? held.singleOrEmpty() : held;
     }
 
-    private static Publisher<?> invokeAgain(LockedCall call, HeldLock lock) {
+    private static Mono<Object> failIfLost(AsyncHold hold) {
+        LockLostException lost = hold.lost();
+        return lost == null ? Mono.empty() : Mono.error(lost);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Publisher<Object> invokeAgain(LockedCall call, HeldLock lock) {
         try {
-            Publisher<?> result = (Publisher<?>) call.proceedAgain(lock);
+            Publisher<Object> result = (Publisher<Object>) call.proceedAgain(lock);
             return result == null ? Mono.empty() : result;
         }
         catch (Throwable ex) {

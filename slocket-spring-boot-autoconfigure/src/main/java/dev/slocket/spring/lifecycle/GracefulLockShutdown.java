@@ -9,8 +9,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Lets {@code @Mutexed} calls in flight finish when the context closes, bounded by Spring's
- * shutdown phase timeout ({@code spring.lifecycle.timeout-per-shutdown-phase}). The registry
+ * Lets {@code @Mutexed} calls in flight, and futures and subscriptions that still hold their
+ * lock, finish when the context closes, bounded by Spring's shutdown phase timeout
+ * ({@code spring.lifecycle.timeout-per-shutdown-phase}). The registry
  * itself is closed afterwards, when its bean is destroyed: held locks are released and waiting
  * processes take over, so no lock outlives its application context.
  */
@@ -28,7 +29,7 @@ public final class GracefulLockShutdown implements SmartLifecycle {
 
     private volatile boolean running;
 
-    /** @param inFlight the running {@code @Mutexed} calls */
+    /** @param inFlight the running {@code @Mutexed} calls and asynchronous holds */
     public GracefulLockShutdown(InFlightCalls inFlight) {
         this.inFlight = inFlight;
     }

@@ -9,6 +9,8 @@ import dev.slocket.annotation.Mutexed;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,6 +25,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /** Futures, Mono and Flux hold the lock until they complete, fail or are cancelled. */
@@ -38,21 +41,47 @@ class MutexedAsyncTests {
             Work work = context.getBean(Work.class);
             LockRegistry registry = context.getBean(LockRegistry.class);
             CompletableFuture<String> pending = new CompletableFuture<>();
-            assertThat(work.future(pending)).isSameAs(pending);
+            CompletableFuture<String> result = work.future(pending);
             assertThat(Runners.isFree(registry, "future")).isFalse();
             pending.complete("done");
-            await().atMost(BOUND).until(() -> Runners.isFree(registry, "future"));
+            assertThat(result.get(10, TimeUnit.SECONDS)).isEqualTo("done");
+            assertThat(Runners.isFree(registry, "future")).as("released before the caller's future completes")
+                    .isTrue();
 
             CompletableFuture<String> failing = new CompletableFuture<>();
-            work.future(failing);
+            CompletableFuture<String> failed = work.future(failing);
             assertThat(Runners.isFree(registry, "future")).isFalse();
             failing.completeExceptionally(new IllegalStateException("boom"));
+            assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> failed.get(10, TimeUnit.SECONDS))
+                    .withCauseInstanceOf(IllegalStateException.class);
             await().atMost(BOUND).until(() -> Runners.isFree(registry, "future"));
 
-            CompletableFuture<String> cancelled = work.future(new CompletableFuture<>());
+            CompletableFuture<String> own = new CompletableFuture<>();
+            CompletableFuture<String> cancelled = work.future(own);
             assertThat(Runners.isFree(registry, "future")).isFalse();
             cancelled.cancel(true);
+            assertThat(own.isCancelled()).as("cancelling reaches the method's own future").isTrue();
             await().atMost(BOUND).until(() -> Runners.isFree(registry, "future"));
+
+            CompletableFuture<String> cancelledInside = new CompletableFuture<>();
+            CompletableFuture<String> seen = work.future(cancelledInside);
+            cancelledInside.cancel(true);
+            assertThat(seen.isCancelled()).as("the method's own cancellation reaches the caller").isTrue();
+            await().atMost(BOUND).until(() -> Runners.isFree(registry, "future"));
+        });
+    }
+
+    @Test
+    void aMinimalStageHoldsUntilItCompletesAndPassesItsValueOn() {
+        runner.run(context -> {
+            Work work = context.getBean(Work.class);
+            LockRegistry registry = context.getBean(LockRegistry.class);
+            CompletableFuture<String> pending = new CompletableFuture<>();
+            CompletionStage<String> result = work.stage(pending.minimalCompletionStage());
+            assertThat(Runners.isFree(registry, "future")).isFalse();
+            pending.complete("done");
+            assertThat(result.toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo("done");
+            assertThat(Runners.isFree(registry, "future")).isTrue();
         });
     }
 
@@ -164,6 +193,11 @@ class MutexedAsyncTests {
 
         @Mutexed("future")
         public CompletableFuture<String> future(CompletableFuture<String> result) {
+            return result;
+        }
+
+        @Mutexed("future")
+        public CompletionStage<String> stage(CompletionStage<String> result) {
             return result;
         }
 
