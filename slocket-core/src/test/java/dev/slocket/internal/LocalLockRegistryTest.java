@@ -3,11 +3,10 @@ package dev.slocket.internal;
 import dev.slocket.HeldLock;
 import dev.slocket.LockLostException;
 import dev.slocket.memory.MemoryLockBackend;
+import dev.slocket.testing.ForwardingBackend;
 import dev.slocket.testing.SharedBackend;
 import dev.slocket.spi.BackendLock;
-import dev.slocket.spi.BackendStatus;
 import dev.slocket.spi.Deadline;
-import dev.slocket.spi.LockBackend;
 import dev.slocket.spi.LossListener;
 
 import java.time.Duration;
@@ -104,9 +103,7 @@ class LocalLockRegistryTest {
     }
 
     /** Fails the test if two threads are inside {@code acquire} for one name at once. */
-    private static final class ConcurrencyCheckingBackend implements LockBackend {
-
-        private final MemoryLockBackend delegate = new MemoryLockBackend();
+    private static final class ConcurrencyCheckingBackend extends ForwardingBackend {
 
         private final ConcurrentHashMap<String, AtomicInteger> inside = new ConcurrentHashMap<>();
 
@@ -114,9 +111,8 @@ class LocalLockRegistryTest {
 
         final AtomicInteger acquisitions = new AtomicInteger();
 
-        @Override
-        public String type() {
-            return "checking";
+        ConcurrencyCheckingBackend() {
+            super(new MemoryLockBackend());
         }
 
         @Override
@@ -127,26 +123,11 @@ class LocalLockRegistryTest {
             maxConcurrent.accumulateAndGet(now, Math::max);
             try {
                 acquisitions.incrementAndGet();
-                return delegate.acquire(name, deadline, lossListener);
+                return super.acquire(name, deadline, lossListener);
             }
             finally {
                 counter.decrementAndGet();
             }
-        }
-
-        @Override
-        public boolean isLocked(String name) {
-            return delegate.isLocked(name);
-        }
-
-        @Override
-        public BackendStatus status() {
-            return delegate.status();
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
         }
     }
 }
