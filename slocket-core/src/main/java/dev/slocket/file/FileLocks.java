@@ -6,7 +6,6 @@ import dev.slocket.LockTimeoutException;
 import dev.slocket.spi.Deadline;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,7 +37,7 @@ public final class FileLocks {
 
     private static final class Engine {
 
-        static final LockDirEngine INSTANCE = new LockDirEngine(new StaleTakeover());
+        static final LockDirEngine INSTANCE = new LockDirEngine(new StaleTakeover(), new RealLockFileSystem());
 
         static {
             Runtime.getRuntime().addShutdownHook(new Thread(
@@ -102,7 +101,7 @@ public final class FileLocks {
         Path resolved = resolve(file, options.realpath(), "check");
         LockPaths paths = LockPaths.forLockDir(lockDirectory(resolved, options));
         try {
-            return LockDirEngine.isLocked(paths, options.timing());
+            return Engine.INSTANCE.isLocked(paths, options.timing());
         }
         catch (IOException ex) {
             throw failure("check", file, paths.lockDir(), ex);
@@ -146,7 +145,7 @@ public final class FileLocks {
             return file.toAbsolutePath().normalize();
         }
         try {
-            return file.toRealPath();
+            return Engine.INSTANCE.fs().realPath(file);
         }
         catch (NoSuchFileException ex) {
             throw new LockBackendException("Cannot " + action + " " + file + ": it does not exist (realpath is on, "
@@ -167,7 +166,7 @@ public final class FileLocks {
     }
 
     private static LockBackendException failure(String action, Path file, Path lockDir, IOException ex) {
-        String problem = ex instanceof NoSuchFileException && !Files.isDirectory(lockDir.getParent())
+        String problem = ex instanceof NoSuchFileException && !Engine.INSTANCE.fs().isDirectory(lockDir.getParent())
                 ? "the directory " + lockDir.getParent() + " does not exist"
                 : ex.toString();
         return new LockBackendException("Cannot " + action + " " + file + " (lock directory " + lockDir + "): "
