@@ -1,8 +1,11 @@
 package dev.slocket.file;
 
+import dev.slocket.LockBackendException;
 import dev.slocket.spi.BackendLock;
 import dev.slocket.spi.Deadline;
 
+import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -14,9 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** FL-12: the file backend reaches the file system only through the injected {@link LockFileSystem}. */
+/** FL-12, FL-49: the file backend reaches the file system only through the injected {@link LockFileSystem}. */
 class FileLockFileSystemTest {
 
     @TempDir
@@ -64,5 +68,51 @@ class FileLockFileSystemTest {
                         operation -> assertThat(fs.calls(operation)).as(operation).isPositive());
         assertThat(realRoot.resolve("a.lock.fence")).isRegularFile();
         assertThat(realRoot.resolve("b.lock.takeover")).isRegularFile();
+    }
+
+    /** FL-12 for the path form: lock (realpath on), check, heartbeat and unlock through the injected file system only. */
+    @Test
+    void fl12ThePathFormGoesThroughTheInjectedFileSystemToo() throws Exception {
+        Path virtualRoot = Files.createFile(directory.resolve("regular-file")).resolve("files");
+        Path realRoot = Files.createDirectory(directory.resolve("real"));
+        Files.createFile(realRoot.resolve("data.json"));
+        Path file = virtualRoot.resolve("data.json");
+        RelocatingLockFileSystem fs = new RelocatingLockFileSystem(virtualRoot, realRoot);
+        PathLockOptions options = PathLockOptions.builder().timing(new LockTiming(Duration.ofSeconds(2), null)).build();
+        try (LockDirEngine engine = new LockDirEngine(new StaleTakeover(), fs)) {
+            FileLock lock = FileLocks.lock(file, options, engine);
+            assertThat(lock.lockDirectory()).isEqualTo(virtualRoot.resolve("data.json.lock"));
+            assertThat(realRoot.resolve("data.json.lock")).isDirectory();
+            assertThat(FileLocks.check(file, options, engine)).isTrue();
+            int writes = fs.calls("setMtime");
+            await().atMost(Duration.ofSeconds(4)).until(() -> fs.calls("setMtime") > writes);
+            assertThat(lock.isHeld()).isTrue();
+
+            FileLocks.unlock(file, options, fs);
+            assertThat(realRoot.resolve("data.json.lock")).doesNotExist();
+            assertThat(FileLocks.check(file, options, engine)).isFalse();
+        }
+        assertThat(fs.calls("realPath")).isEqualTo(4);
+    }
+
+    /** FL-12 (lock.test.js › "should use a custom fs"), FL-49: a realpath error of the injected file system is the cause. */
+    @Test
+    void fl12AndFl49ARealpathErrorOfTheInjectedFileSystemPropagates() throws Exception {
+        IOException error = new FileSystemException("data.json", null, "EPERM: realpath refused");
+        DelegatingLockFileSystem fs = new DelegatingLockFileSystem() {
+            @Override
+            public Path realPath(Path path) throws IOException {
+                throw error;
+            }
+        };
+        Path file = Files.createFile(directory.resolve("data.json"));
+        PathLockOptions options = PathLockOptions.defaults();
+        try (LockDirEngine engine = new LockDirEngine(new StaleTakeover(), fs)) {
+            assertThatThrownBy(() -> FileLocks.lock(file, options, engine)).isInstanceOf(LockBackendException.class)
+                    .hasMessageContaining("EPERM: realpath refused").hasCause(error);
+            assertThatThrownBy(() -> FileLocks.check(file, options, engine)).hasCause(error);
+            assertThatThrownBy(() -> FileLocks.unlock(file, options, fs)).hasCause(error);
+        }
+        assertThat(directory.resolve("data.json.lock")).doesNotExist();
     }
 }
