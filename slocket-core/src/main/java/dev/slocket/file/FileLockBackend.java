@@ -3,7 +3,6 @@ package dev.slocket.file;
 import dev.slocket.LockBackendException;
 import dev.slocket.spi.BackendLock;
 import dev.slocket.spi.BackendStatus;
-import dev.slocket.spi.DirectoryCheck;
 import dev.slocket.spi.Deadline;
 import dev.slocket.spi.LockBackend;
 import dev.slocket.spi.LossListener;
@@ -115,7 +114,7 @@ public final class FileLockBackend implements LockBackend {
                 + problem, ex);
     }
 
-    /** @return usable when {@link DirectoryCheck} finds no problem; details include the takeover count */
+    /** @return usable when {@link dev.slocket.spi.DirectoryCheck} finds no problem; details include the takeover count */
     @Override
     public BackendStatus status() {
         Map<String, Object> details = new LinkedHashMap<>();
@@ -124,7 +123,7 @@ public final class FileLockBackend implements LockBackend {
         details.put("stale", options.stale().toString());
         details.put("update", options.update().toString());
         details.put("takeovers", engine.takeovers());
-        return DirectoryCheck.problem(options.directory(), details)
+        return engine.fs().directoryProblem(options.directory(), details)
                 .map(problem -> BackendStatus.down(problem, details)).orElseGet(() -> BackendStatus.up(details));
     }
 

@@ -5,11 +5,13 @@ import java.nio.file.CopyOption;
 import java.nio.file.Path;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Every file-system access of the file backend (spec FL-12): the lock directory's {@code mkdir},
  * stat, mtime write and removal, the takeover's rename and sidecar lock, the fencing counter,
- * path resolution and the removal watch. {@link RealLockFileSystem} is the default; tests inject
+ * path resolution, the removal watch and the health check. {@link RealLockFileSystem} is the default; tests inject
  * faults through their own implementation.
  */
 interface LockFileSystem extends AutoCloseable {
@@ -65,6 +67,14 @@ interface LockFileSystem extends AutoCloseable {
      * @return the key, or {@code null} if this file system reports no events
      */
     WatchKey watchDeletions(Path directory, WatchService service) throws IOException;
+
+    /**
+     * The health check of a backend directory ({@link dev.slocket.spi.DirectoryCheck}).
+     *
+     * @param details receives what the check found
+     * @return why the directory cannot take locks; empty when it can
+     */
+    Optional<String> directoryProblem(Path directory, Map<String, Object> details);
 
     /** Releases what this file system keeps open. */
     @Override

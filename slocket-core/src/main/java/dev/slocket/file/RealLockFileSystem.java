@@ -1,5 +1,6 @@
 package dev.slocket.file;
 
+import dev.slocket.spi.DirectoryCheck;
 import dev.slocket.spi.FencingCounters;
 
 import java.io.IOException;
@@ -17,6 +18,8 @@ import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.util.Map;
+import java.util.Optional;
 
 /** The default {@link LockFileSystem}: {@link Files} on the real file system. */
 final class RealLockFileSystem implements LockFileSystem {
@@ -102,6 +105,11 @@ final class RealLockFileSystem implements LockFileSystem {
     @Override
     public WatchKey watchDeletions(Path directory, WatchService service) throws IOException {
         return directory.register(service, StandardWatchEventKinds.ENTRY_DELETE);
+    }
+
+    @Override
+    public Optional<String> directoryProblem(Path directory, Map<String, Object> details) {
+        return DirectoryCheck.problem(directory, details);
     }
 
     @Override

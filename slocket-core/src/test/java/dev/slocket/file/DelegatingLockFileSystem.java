@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -105,6 +106,12 @@ class DelegatingLockFileSystem implements LockFileSystem {
     public WatchKey watchDeletions(Path directory, WatchService service) throws IOException {
         count("watchDeletions");
         return real.watchDeletions(directory, service);
+    }
+
+    @Override
+    public Optional<String> directoryProblem(Path directory, Map<String, Object> details) {
+        count("directoryProblem");
+        return real.directoryProblem(directory, details);
     }
 
     @Override

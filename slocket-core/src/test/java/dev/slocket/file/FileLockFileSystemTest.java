@@ -29,7 +29,7 @@ class FileLockFileSystemTest {
     /**
      * FL-12 (misc.test.js › "should always use options.fs"): the backend's directory lies below a
      * regular file, so every real access to it fails; the injected file system maps it onto a real
-     * directory. Lock, wait, stale takeover, check, heartbeat and unlock all work, so each of
+     * directory. Lock, wait, check, health, heartbeat, stale takeover and unlock all work, so each of
      * their accesses went through the injected file system.
      */
     @Test
@@ -45,6 +45,7 @@ class FileLockFileSystemTest {
             assertThat(lock).isNotNull();
             assertThat(realRoot.resolve("a.lock")).isDirectory();
             assertThat(backend.isLocked("a")).isTrue();
+            assertThat(backend.status().usable()).as("health check").isTrue();
             assertThat(backend.acquire("a", Deadline.after(Duration.ofMillis(200)), losses::add)).isNull();
 
             int writes = fs.calls("setMtime");
@@ -64,7 +65,7 @@ class FileLockFileSystemTest {
             assertThat(losses).isEmpty();
         }
         assertThat(List.of("createDirectories", "isWritable", "createDirectory", "stat", "setMtime", "delete",
-                "move", "tryLock", "nextToken", "watchDeletions")).allSatisfy(
+                "move", "tryLock", "nextToken", "watchDeletions", "directoryProblem")).allSatisfy(
                         operation -> assertThat(fs.calls(operation)).as(operation).isPositive());
         assertThat(realRoot.resolve("a.lock.fence")).isRegularFile();
         assertThat(realRoot.resolve("b.lock.takeover")).isRegularFile();

@@ -5,6 +5,8 @@ import java.nio.file.CopyOption;
 import java.nio.file.Path;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * A {@link LockFileSystem} that shows the real directory {@code realRoot} under the path
@@ -82,6 +84,11 @@ final class RelocatingLockFileSystem extends DelegatingLockFileSystem {
     @Override
     public long nextToken(Path counterFile) {
         return super.nextToken(toReal(counterFile));
+    }
+
+    @Override
+    public Optional<String> directoryProblem(Path directory, Map<String, Object> details) {
+        return super.directoryProblem(toReal(directory), details);
     }
 
     /** Events would name real paths, so none are reported: waiters poll. */
