@@ -197,9 +197,6 @@ final class LockDirEngine implements AutoCloseable {
         try {
             fs.delete(lockDir);
         }
-        catch (NoSuchFileException ex) {
-            log.debug("{} was already gone after a failed acquisition", lockDir);
-        }
         catch (IOException ex) {
             log.debug("Could not remove {} after a failed acquisition", lockDir, ex);
         }
