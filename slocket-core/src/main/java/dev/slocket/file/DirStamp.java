@@ -1,10 +1,5 @@
 package dev.slocket.file;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.Objects;
 
@@ -19,17 +14,6 @@ record DirStamp(Object fileKey, FileTime mtime) {
 
     DirStamp {
         Objects.requireNonNull(mtime, "mtime");
-    }
-
-    /**
-     * @param path the lock directory
-     * @return its stamp
-     * @throws java.nio.file.NoSuchFileException if it does not exist
-     */
-    static DirStamp read(Path path) throws IOException {
-        BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class,
-                LinkOption.NOFOLLOW_LINKS);
-        return new DirStamp(attributes.fileKey(), attributes.lastModifiedTime());
     }
 
     long mtimeMillis() {

@@ -5,9 +5,7 @@ import dev.slocket.spi.LossListener;
 
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.attribute.FileTime;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +44,8 @@ final class DirectoryHold implements BackendLock {
 
     private final ScheduledExecutorService scheduler;
 
+    private final LockFileSystem fs;
+
     private DirStamp recorded;
 
     private long lastRefreshNanos;
@@ -57,7 +57,7 @@ final class DirectoryHold implements BackendLock {
     private ScheduledFuture<?> next;
 
     DirectoryHold(LockPaths paths, LockTiming timing, MtimePrecision precision, DirStamp stamp, long token,
-            LossListener listener, ScheduledExecutorService scheduler) {
+            LossListener listener, ScheduledExecutorService scheduler, LockFileSystem fs) {
         this.paths = paths;
         this.timing = timing;
         this.precision = precision;
@@ -65,6 +65,7 @@ final class DirectoryHold implements BackendLock {
         this.token = token;
         this.listener = listener;
         this.scheduler = scheduler;
+        this.fs = fs;
         this.lastRefreshNanos = System.nanoTime();
     }
 
@@ -106,14 +107,14 @@ final class DirectoryHold implements BackendLock {
     /** @return why the lock is lost, or {@code null} when refreshed or retried later */
     private String refresh() {
         try {
-            DirStamp current = DirStamp.read(paths.lockDir());
+            DirStamp current = fs.stat(paths.lockDir());
             if (!current.equals(recorded)) {
                 return "lock directory " + paths.lockDir() + " was changed by someone else (mtime " + current.mtime()
                         + ", expected " + recorded.mtime() + "): taken over as stale?";
             }
             long mtime = precision.heartbeatMtime(System.currentTimeMillis());
-            Files.setLastModifiedTime(paths.lockDir(), FileTime.fromMillis(mtime));
-            DirStamp after = DirStamp.read(paths.lockDir());
+            fs.setMtime(paths.lockDir(), mtime);
+            DirStamp after = fs.stat(paths.lockDir());
             if (!after.sameDirectory(recorded)) {
                 return "lock directory " + paths.lockDir() + " was replaced by someone else during a refresh";
             }
@@ -159,12 +160,12 @@ final class DirectoryHold implements BackendLock {
 
     private void removeIfOurs() {
         try {
-            DirStamp current = DirStamp.read(paths.lockDir());
+            DirStamp current = fs.stat(paths.lockDir());
             if (!current.equals(recorded)) {
                 log.warn("Not removing lock directory {} on release: it is no longer ours", paths.lockDir());
                 return;
             }
-            Files.delete(paths.lockDir());
+            fs.delete(paths.lockDir());
         }
         catch (NoSuchFileException ex) {
             log.warn("Lock directory {} was already gone on release", paths.lockDir());

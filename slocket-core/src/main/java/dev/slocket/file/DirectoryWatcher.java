@@ -36,7 +36,10 @@ final class DirectoryWatcher implements AutoCloseable {
 
     private final Thread thread;
 
-    DirectoryWatcher(String threadName) {
+    private final LockFileSystem fs;
+
+    DirectoryWatcher(String threadName, LockFileSystem fs) {
+        this.fs = fs;
         try {
             this.service = FileSystems.getDefault().newWatchService();
         }
@@ -65,7 +68,7 @@ final class DirectoryWatcher implements AutoCloseable {
 
     private WatchKey register(Path directory) {
         try {
-            return directory.register(service, StandardWatchEventKinds.ENTRY_DELETE);
+            return fs.watchDeletions(directory, service);
         }
         catch (IOException ex) {
             // no events for this directory: waiters fall back to the safety poll

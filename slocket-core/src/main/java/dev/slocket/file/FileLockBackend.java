@@ -3,14 +3,13 @@ package dev.slocket.file;
 import dev.slocket.LockBackendException;
 import dev.slocket.spi.BackendLock;
 import dev.slocket.spi.BackendStatus;
-import dev.slocket.spi.DirectoryCheck;
 import dev.slocket.spi.Deadline;
 import dev.slocket.spi.LockBackend;
 import dev.slocket.spi.LossListener;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -39,26 +38,31 @@ public final class FileLockBackend implements LockBackend {
      * @throws LockBackendException if the directory cannot be created, is not a directory or is not writable
      */
     public FileLockBackend(FileLockOptions options) {
-        this(options, new StaleTakeover());
+        this(options, new StaleTakeover(), new RealLockFileSystem());
     }
 
-    FileLockBackend(FileLockOptions options, StaleTakeover takeover) {
+    /**
+     * @param options the backend's options
+     * @param takeover takes over stale lock directories
+     * @param fs every file-system access goes through it (FL-12); the backend closes it
+     */
+    FileLockBackend(FileLockOptions options, StaleTakeover takeover, LockFileSystem fs) {
         this.options = options;
-        prepareDirectory(options.directory());
-        this.engine = new LockDirEngine(takeover);
+        prepareDirectory(options.directory(), fs);
+        this.engine = new LockDirEngine(takeover, fs);
     }
 
-    private static void prepareDirectory(Path directory) {
-        if (Files.exists(directory) && !Files.isDirectory(directory)) {
-            throw new LockBackendException("File lock directory " + directory + " is not a directory");
-        }
+    private static void prepareDirectory(Path directory, LockFileSystem fs) {
         try {
-            Files.createDirectories(directory);
+            fs.createDirectories(directory);
+        }
+        catch (FileAlreadyExistsException ex) {
+            throw new LockBackendException("File lock directory " + directory + " is not a directory", ex);
         }
         catch (IOException ex) {
             throw new LockBackendException("Cannot create file lock directory " + directory + ": " + ex, ex);
         }
-        if (!Files.isWritable(directory)) {
+        if (!fs.isWritable(directory)) {
             throw new LockBackendException("File lock directory " + directory + " is not writable");
         }
     }
@@ -88,7 +92,7 @@ public final class FileLockBackend implements LockBackend {
     public boolean isLocked(String name) {
         LockPaths paths = LockPaths.forName(options.directory(), name);
         try {
-            return LockDirEngine.isLocked(paths, options.timing());
+            return engine.isLocked(paths, options.timing());
         }
         catch (IOException ex) {
             throw failure("check", name, paths, ex);
@@ -97,7 +101,7 @@ public final class FileLockBackend implements LockBackend {
 
     private LockBackendException failure(String action, String name, LockPaths paths, IOException ex) {
         String problem;
-        if (ex instanceof NoSuchFileException && !Files.isDirectory(options.directory())) {
+        if (ex instanceof NoSuchFileException && !engine.fs().isDirectory(options.directory())) {
             problem = "the lock directory " + options.directory() + " no longer exists";
         }
         else if (ex instanceof AccessDeniedException) {
@@ -110,7 +114,7 @@ public final class FileLockBackend implements LockBackend {
                 + problem, ex);
     }
 
-    /** @return usable when {@link DirectoryCheck} finds no problem; details include the takeover count */
+    /** @return usable when {@link dev.slocket.spi.DirectoryCheck} finds no problem; details include the takeover count */
     @Override
     public BackendStatus status() {
         Map<String, Object> details = new LinkedHashMap<>();
@@ -119,7 +123,7 @@ public final class FileLockBackend implements LockBackend {
         details.put("stale", options.stale().toString());
         details.put("update", options.update().toString());
         details.put("takeovers", engine.takeovers());
-        return DirectoryCheck.problem(options.directory(), details)
+        return engine.fs().directoryProblem(options.directory(), details)
                 .map(problem -> BackendStatus.down(problem, details)).orElseGet(() -> BackendStatus.up(details));
     }
 

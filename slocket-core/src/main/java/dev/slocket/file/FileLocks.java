@@ -6,7 +6,6 @@ import dev.slocket.LockTimeoutException;
 import dev.slocket.spi.Deadline;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,7 +37,7 @@ public final class FileLocks {
 
     private static final class Engine {
 
-        static final LockDirEngine INSTANCE = new LockDirEngine(new StaleTakeover());
+        static final LockDirEngine INSTANCE = new LockDirEngine(new StaleTakeover(), new RealLockFileSystem());
 
         static {
             Runtime.getRuntime().addShutdownHook(new Thread(
@@ -67,16 +66,21 @@ public final class FileLocks {
      * @throws LockInterruptedException if the thread was interrupted while waiting
      */
     public static FileLock lock(Path file, PathLockOptions options) {
-        Path resolved = resolve(file, options.realpath(), "lock");
+        return lock(file, options, Engine.INSTANCE);
+    }
+
+    /** {@link #lock(Path, PathLockOptions)} on {@code engine} and its file system (FL-12). */
+    static FileLock lock(Path file, PathLockOptions options, LockDirEngine engine) {
+        Path resolved = resolve(file, options.realpath(), "lock", engine.fs());
         LockPaths paths = LockPaths.forLockDir(lockDirectory(resolved, options));
         FileLock lock = new FileLock(resolved, paths.lockDir(), self -> HELD.remove(self.file(), self));
         DirectoryHold hold;
         try {
-            hold = Engine.INSTANCE.acquire(paths, options.timing(), Deadline.after(options.acquireTimeout()),
+            hold = engine.acquire(paths, options.timing(), Deadline.after(options.acquireTimeout()),
                     options.watchPollInterval(), lock::lost);
         }
         catch (IOException ex) {
-            throw failure("lock", file, paths.lockDir(), ex);
+            throw failure("lock", file, paths.lockDir(), ex, engine.fs());
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
@@ -99,13 +103,18 @@ public final class FileLocks {
      * @return whether it is locked
      */
     public static boolean check(Path file, PathLockOptions options) {
-        Path resolved = resolve(file, options.realpath(), "check");
+        return check(file, options, Engine.INSTANCE);
+    }
+
+    /** {@link #check(Path, PathLockOptions)} on {@code engine} and its file system (FL-12). */
+    static boolean check(Path file, PathLockOptions options, LockDirEngine engine) {
+        Path resolved = resolve(file, options.realpath(), "check", engine.fs());
         LockPaths paths = LockPaths.forLockDir(lockDirectory(resolved, options));
         try {
-            return LockDirEngine.isLocked(paths, options.timing());
+            return engine.isLocked(paths, options.timing());
         }
         catch (IOException ex) {
-            throw failure("check", file, paths.lockDir(), ex);
+            throw failure("check", file, paths.lockDir(), ex, engine.fs());
         }
     }
 
@@ -126,7 +135,12 @@ public final class FileLocks {
      * @throws IllegalStateException if this process does not hold a lock on the file
      */
     public static void unlock(Path file, PathLockOptions options) {
-        Path resolved = resolve(file, options.realpath(), "unlock");
+        unlock(file, options, Engine.INSTANCE.fs());
+    }
+
+    /** {@link #unlock(Path, PathLockOptions)}, resolving the path with {@code fs} (FL-12, FL-49). */
+    static void unlock(Path file, PathLockOptions options, LockFileSystem fs) {
+        Path resolved = resolve(file, options.realpath(), "unlock", fs);
         FileLock lock = HELD.get(resolved);
         if (lock == null) {
             throw new IllegalStateException("Lock is not acquired/owned by you: " + resolved);
@@ -141,12 +155,12 @@ public final class FileLocks {
         unlock(file, PathLockOptions.defaults());
     }
 
-    private static Path resolve(Path file, boolean realpath, String action) {
+    private static Path resolve(Path file, boolean realpath, String action, LockFileSystem fs) {
         if (!realpath) {
             return file.toAbsolutePath().normalize();
         }
         try {
-            return file.toRealPath();
+            return fs.realPath(file);
         }
         catch (NoSuchFileException ex) {
             throw new LockBackendException("Cannot " + action + " " + file + ": it does not exist (realpath is on, "
@@ -166,8 +180,9 @@ public final class FileLocks {
         return resolved.resolveSibling(resolved.getFileName() + LockPaths.LOCK_SUFFIX);
     }
 
-    private static LockBackendException failure(String action, Path file, Path lockDir, IOException ex) {
-        String problem = ex instanceof NoSuchFileException && !Files.isDirectory(lockDir.getParent())
+    private static LockBackendException failure(String action, Path file, Path lockDir, IOException ex,
+            LockFileSystem fs) {
+        String problem = ex instanceof NoSuchFileException && !fs.isDirectory(lockDir.getParent())
                 ? "the directory " + lockDir.getParent() + " does not exist"
                 : ex.toString();
         return new LockBackendException("Cannot " + action + " " + file + " (lock directory " + lockDir + "): "

@@ -1,15 +1,12 @@
 package dev.slocket.file;
 
 import dev.slocket.spi.Deadline;
-import dev.slocket.spi.FencingCounters;
 import dev.slocket.spi.LossListener;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,10 +30,7 @@ final class LockDirEngine implements AutoCloseable {
 
     private static final AtomicInteger IDS = new AtomicInteger();
 
-    private static final int MAX_OPEN_COUNTERS = 64;
-
-    /** The fencing counters of recently used names, kept open (bounded; local file systems only). */
-    private final FencingCounters tokens = new FencingCounters(MAX_OPEN_COUNTERS);
+    private final LockFileSystem fs;
 
     private final MtimePrecision.Cache precisions = new MtimePrecision.Cache();
 
@@ -51,8 +45,13 @@ final class LockDirEngine implements AutoCloseable {
     /** Runs loss listeners, so a slow listener never delays the heartbeats of other locks. */
     private final ExecutorService lossNotifier;
 
-    LockDirEngine(StaleTakeover takeover) {
+    /**
+     * @param takeover takes over stale lock directories
+     * @param fs every file-system access goes through it (FL-12); the engine closes it
+     */
+    LockDirEngine(StaleTakeover takeover, LockFileSystem fs) {
         this.takeover = takeover;
+        this.fs = fs;
         int id = IDS.incrementAndGet();
         this.heartbeats = new ScheduledThreadPoolExecutor(1, task -> {
             Thread thread = new Thread(task, "slocket-file-" + id + "-heartbeat");
@@ -65,7 +64,12 @@ final class LockDirEngine implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        this.watcher = new DirectoryWatcher("slocket-file-" + id + "-watch");
+        this.watcher = new DirectoryWatcher("slocket-file-" + id + "-watch", fs);
+    }
+
+    /** @return the file system every access goes through */
+    LockFileSystem fs() {
+        return fs;
     }
 
     /** @return how many stale locks this engine took over */
@@ -109,7 +113,7 @@ final class LockDirEngine implements AutoCloseable {
             throws IOException {
         long token;
         try {
-            token = tokens.next(paths.fenceFile());
+            token = fs.nextToken(paths.fenceFile());
         }
         catch (RuntimeException ex) {
             deleteQuietly(paths.lockDir());
@@ -117,7 +121,7 @@ final class LockDirEngine implements AutoCloseable {
         }
         MtimePrecision precision = precisions.get(paths.parent());
         LossListener offHeartbeatThread = reason -> lossNotifier.execute(() -> listener.lockLost(reason));
-        DirectoryHold hold = new DirectoryHold(paths, timing, precision, stamp, token, offHeartbeatThread, heartbeats);
+        DirectoryHold hold = new DirectoryHold(paths, timing, precision, stamp, token, offHeartbeatThread, heartbeats, fs);
         hold.start();
         return hold;
     }
@@ -130,7 +134,7 @@ final class LockDirEngine implements AutoCloseable {
         }
         DirStamp seen;
         try {
-            seen = DirStamp.read(paths.lockDir());
+            seen = fs.stat(paths.lockDir());
         }
         catch (NoSuchFileException ex) {
             // it vanished meanwhile: exactly one more try, without stale checking (FL-19)
@@ -140,7 +144,7 @@ final class LockDirEngine implements AutoCloseable {
             return Attempt.busy(seen);
         }
         // a lost takeover race leaves nothing to time: wait for the next removal or the poll
-        return Attempt.of(takeover.takeOver(paths, timing, judge, () -> create(paths.lockDir())), null);
+        return Attempt.of(takeover.takeOver(paths, timing, judge, fs, () -> create(paths.lockDir())), null);
     }
 
     /**
@@ -150,7 +154,7 @@ final class LockDirEngine implements AutoCloseable {
      */
     private DirStamp create(Path lockDir) throws IOException {
         try {
-            Files.createDirectory(lockDir);
+            fs.createDirectory(lockDir);
         }
         catch (FileAlreadyExistsException ex) {
             return null;
@@ -167,10 +171,10 @@ final class LockDirEngine implements AutoCloseable {
     private DirStamp probe(Path lockDir) throws IOException {
         Path parent = lockDir.getParent();
         if (precisions.get(parent) != null) {
-            return DirStamp.read(lockDir);
+            return fs.stat(lockDir);
         }
-        Files.setLastModifiedTime(lockDir, FileTime.fromMillis(MtimePrecision.probeMtime(System.currentTimeMillis())));
-        DirStamp stamp = DirStamp.read(lockDir);
+        fs.setMtime(lockDir, MtimePrecision.probeMtime(System.currentTimeMillis()));
+        DirStamp stamp = fs.stat(lockDir);
         MtimePrecision precision = MtimePrecision.fromProbe(stamp.mtimeMillis());
         precisions.put(parent, precision);
         log.debug("mtime precision of {} is {}", parent, precision);
@@ -180,18 +184,18 @@ final class LockDirEngine implements AutoCloseable {
     /**
      * @return whether someone holds the lock: the directory exists and is not stale (FL-53)
      */
-    static boolean isLocked(LockPaths paths, LockTiming timing) throws IOException {
+    boolean isLocked(LockPaths paths, LockTiming timing) throws IOException {
         try {
-            return !DirStamp.read(paths.lockDir()).isStale(timing.staleMillis(), System.currentTimeMillis());
+            return !fs.stat(paths.lockDir()).isStale(timing.staleMillis(), System.currentTimeMillis());
         }
         catch (NoSuchFileException ex) {
             return false;
         }
     }
 
-    private static void deleteQuietly(Path lockDir) {
+    private void deleteQuietly(Path lockDir) {
         try {
-            Files.deleteIfExists(lockDir);
+            fs.delete(lockDir);
         }
         catch (IOException ex) {
             log.debug("Could not remove {} after a failed acquisition", lockDir, ex);
@@ -203,7 +207,7 @@ final class LockDirEngine implements AutoCloseable {
         heartbeats.shutdownNow();
         lossNotifier.shutdown();
         watcher.close();
-        tokens.close();
+        fs.close();
     }
 
     /**

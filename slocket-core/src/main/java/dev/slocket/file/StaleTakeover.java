@@ -1,16 +1,11 @@
 package dev.slocket.file;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
@@ -26,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * issue #121).
  *
  * <ol>
- * <li><b>Serialise.</b> Only the holder of an exclusive OS lock ({@link FileChannel#tryLock()})
+ * <li><b>Serialise.</b> Only the holder of an exclusive OS lock ({@link java.nio.channels.FileChannel#tryLock()})
  * on the sidecar {@code <lock dir>.takeover} may take over; the sidecar is never deleted, and
  * the OS drops the lock when its process dies, so a crashed contender never blocks others.
  * Inside one JVM a set of paths in progress guards the sidecar too, because a second channel
@@ -78,37 +73,30 @@ final class StaleTakeover {
      * @param paths the lock
      * @param timing the lock's staleness threshold
      * @param judge decides, again under the takeover lock, whether the directory is still stale
+     * @param fs the file system every access goes through
      * @param creator makes the lock directory once the stale one is gone
      * @return the new lock directory's stamp, or {@code null} if someone else holds or is taking over the lock
      */
-    DirStamp takeOver(LockPaths paths, LockTiming timing, StalenessJudge judge, Creator creator) throws IOException {
+    DirStamp takeOver(LockPaths paths, LockTiming timing, StalenessJudge judge, LockFileSystem fs, Creator creator)
+            throws IOException {
         Path takeoverFile = paths.takeoverFile();
         if (!IN_PROGRESS.add(takeoverFile)) {
             return null;
         }
-        try (FileChannel channel = FileChannel.open(takeoverFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock osLock = tryLock(channel)) {
-            return osLock == null ? null : takeOverLocked(paths, timing, judge, creator);
+        try (LockFileSystem.OsLock osLock = fs.tryLock(takeoverFile)) {
+            return osLock == null ? null : takeOverLocked(paths, timing, judge, fs, creator);
         }
         finally {
             IN_PROGRESS.remove(takeoverFile);
         }
     }
 
-    private static FileLock tryLock(FileChannel channel) throws IOException {
-        try {
-            return channel.tryLock();
-        }
-        catch (OverlappingFileLockException ex) {
-            return null;
-        }
-    }
-
-    private DirStamp takeOverLocked(LockPaths paths, LockTiming timing, StalenessJudge judge, Creator creator) throws IOException {
+    private DirStamp takeOverLocked(LockPaths paths, LockTiming timing, StalenessJudge judge, LockFileSystem fs,
+            Creator creator) throws IOException {
         Path lockDir = paths.lockDir();
         DirStamp stale;
         try {
-            stale = DirStamp.read(lockDir);
+            stale = fs.stat(lockDir);
         }
         catch (NoSuchFileException ex) {
             return creator.create();
@@ -119,17 +107,17 @@ final class StaleTakeover {
         beforeMoveAside.run();
         Path tombstone = lockDir.resolveSibling(".slocket-tombstone-" + UUID.randomUUID());
         try {
-            Files.move(lockDir, tombstone, StandardCopyOption.ATOMIC_MOVE);
+            fs.move(lockDir, tombstone, StandardCopyOption.ATOMIC_MOVE);
         }
         catch (NoSuchFileException ex) {
             return creator.create();
         }
-        DirStamp moved = DirStamp.read(tombstone);
+        DirStamp moved = fs.stat(tombstone);
         if (!moved.equals(stale)) {
-            restore(tombstone, lockDir);
+            restore(fs, tombstone, lockDir);
             return null;
         }
-        removeTombstone(tombstone);
+        removeTombstone(fs, tombstone);
         DirStamp created = creator.create();
         if (created != null) {
             long takeovers = count.incrementAndGet();
@@ -139,22 +127,22 @@ final class StaleTakeover {
         return created;
     }
 
-    private static void restore(Path tombstone, Path lockDir) throws IOException {
+    private static void restore(LockFileSystem fs, Path tombstone, Path lockDir) throws IOException {
         try {
-            Files.move(tombstone, lockDir);
+            fs.move(tombstone, lockDir);
             log.warn("Lock {} was refreshed by its owner during a takeover; put it back", lockDir);
         }
         catch (FileAlreadyExistsException ex) {
             // its owner's heartbeat now finds the directory changed and reports the loss
             log.warn("Lock {} was refreshed during a takeover and could not be put back; its owner will see it lost",
                     lockDir);
-            removeTombstone(tombstone);
+            removeTombstone(fs, tombstone);
         }
     }
 
-    private static void removeTombstone(Path tombstone) throws IOException {
+    private static void removeTombstone(LockFileSystem fs, Path tombstone) throws IOException {
         try {
-            Files.delete(tombstone);
+            fs.delete(tombstone);
         }
         catch (DirectoryNotEmptyException ex) {
             log.warn("Stale lock directory moved to {} is not empty; left in place", tombstone);

@@ -38,7 +38,8 @@ public final class FileLockChild {
         FileLockOptions options = FileLockOptions.builder(directory).stale(Duration.ofSeconds(2))
                 .watchPollInterval(Duration.ofMillis(500)).build();
         long pauseMillis = args[0].equals("race") ? Long.parseLong(args[5]) : 0;
-        LockRegistry registry = Slocket.registry(new FileLockBackend(options, new StaleTakeover(() -> pause(pauseMillis))));
+        StaleTakeover takeover = new StaleTakeover(() -> pause(pauseMillis));
+        LockRegistry registry = Slocket.registry(new FileLockBackend(options, takeover, new RealLockFileSystem()));
         switch (args[0]) {
             case "hold" -> hold(registry, name);
             case "exit" -> System.out.println("ACQUIRED " + registry.acquire(name).fencingToken());
