@@ -3,6 +3,8 @@ package dev.slocket.spring.autoconfigure;
 import dev.slocket.HeldLock;
 import dev.slocket.LockRegistry;
 import dev.slocket.Slocket;
+import dev.slocket.file.FileLockOptions;
+import dev.slocket.s3.S3LockOptions;
 import dev.slocket.s3.S3ProxyServer;
 
 import java.nio.file.Files;
@@ -48,6 +50,15 @@ class BackendSelectionTests {
     }
 
     @Test
+    void fileAndS3PropertyDefaultsAreTheBackendsOwnDefaults() {
+        SlocketFileProperties file = new SlocketFileProperties();
+        assertThat(FileOptionsFactory.create(file)).isEqualTo(FileLockOptions.defaults(file.getDirectory()));
+        SlocketS3Properties s3 = new SlocketS3Properties();
+        s3.setBucket("locks");
+        assertThat(S3OptionsFactory.create(s3)).isEqualTo(S3LockOptions.defaults("locks"));
+    }
+
+    @Test
     void fileOptionsThatAreOutOfRangeFailStartUpNamingTheProperty(@TempDir Path directory) {
         runner.withPropertyValues("slocket.backend=file", "slocket.file.directory=" + directory,
                 "slocket.file.watch-poll-interval=1ms").run(context -> {
@@ -89,7 +100,7 @@ class BackendSelectionTests {
                             LockRegistry other = Slocket.s3(server.client(), S3ProxyServer.BUCKET)) {
                         assertThat(lock.fencingToken()).isPositive();
                         assertThat(Slocket.s3(server.client(),
-                                dev.slocket.s3.S3LockOptions.builder(S3ProxyServer.BUCKET).keyPrefix("spring-built/")
+                                S3LockOptions.builder(S3ProxyServer.BUCKET).keyPrefix("spring-built/")
                                         .build())
                                 .tryAcquire("s3-wired")).isEmpty();
                     }
