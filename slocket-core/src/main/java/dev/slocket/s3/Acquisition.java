@@ -6,9 +6,7 @@ import dev.slocket.spi.LossListener;
 import software.amazon.awssdk.core.exception.SdkException;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -19,6 +17,12 @@ import org.slf4j.LoggerFactory;
  * (or there is none) create the next one with {@code If-None-Match: *}; if it is held, poll with
  * jittered exponential backoff and take over by creating the next generation once the holder's
  * object has stayed unchanged (same ETag) for {@code lease + safety margin} on our monotonic clock.
+ * If this instance itself released the newest generation it knows of, less than half of
+ * {@link DeferredDeletes#CREATE_WINDOW} after creating it, it creates the next one without
+ * listing first.
+ *
+ * <p>Uncontended, that is at most four requests per acquire and release: list (not on the quick
+ * path), create, release marker, and at most one deferred delete of superseded keys.
  */
 final class Acquisition {
 
@@ -42,6 +46,14 @@ final class Acquisition {
 
     private final FailureRun failures;
 
+    /** A listing, with when its request was sent and its answer received. */
+    private record Listed(Listing listing, long sentNanos, long receivedNanos) {
+    }
+
+    /** What a create came to: the hold, or none and possibly a listing taken on the way. */
+    private record Created(S3HeldLock lock, Listed listedAfter) {
+    }
+
     private Watch watch;
 
     Acquisition(HoldContext context, String name, String folder, Deadline deadline, LossListener lossListener) {
@@ -57,36 +69,44 @@ final class Acquisition {
 
     /** @return the hold, or {@code null} when the deadline passed first */
     S3HeldLock run() throws InterruptedException {
-        OptionalLong releasedByUs = context.releases().take(folder);
-        if (releasedByUs.isPresent()) {
-            S3HeldLock lock = create(releasedByUs.getAsLong());
-            if (lock != null) {
-                return lock;
+        Listed listed = null;
+        Optional<RecentReleases.Released> releasedByUs = context.releases().take(folder);
+        long quickPathNanos = DeferredDeletes.CREATE_WINDOW.toNanos() / 2;
+        if (releasedByUs.isPresent() && System.nanoTime() - releasedByUs.get().createSentNanos() < quickPathNanos) {
+            Created created = create(releasedByUs.get().generation(), releasedByUs.get().createSentNanos());
+            if (created.lock() != null) {
+                return created.lock();
             }
+            listed = created.listedAfter();
         }
         while (true) {
-            long listSent = System.nanoTime();
-            Listing listing = listRetrying();
-            long listReceived = System.nanoTime();
-            S3HeldLock lock = null;
+            if (listed == null) {
+                listed = listRetrying();
+            }
+            Listing listing = listed.listing();
+            context.deletes().schedule(folder, listing.obsoleteKeys(), listed.receivedNanos());
+            Created created = null;
             if (listing.free()) {
-                lock = create(listing.latest());
+                created = create(listing.latest(), listed.sentNanos());
             }
             else if (deadline.isExpired()) {
                 return null;
             }
-            else if (takeoverDue(listing, listSent, listReceived)) {
+            else if (takeoverDue(listing, listed.sentNanos(), listed.receivedNanos())) {
                 log.warn("Taking over S3 lock '{}': generation {} of {} unchanged for its lease plus {}", name,
                         listing.latest(), watch.owner(), context.options().safetyMargin());
-                lock = create(listing.latest());
+                created = create(listing.latest(), listed.sentNanos());
             }
-            if (lock != null) {
-                return lock;
+            if (created != null && created.lock() != null) {
+                return created.lock();
             }
             if (deadline.isExpired()) {
                 return null;
             }
-            Thread.sleep(nextPollMillis());
+            listed = (created != null) ? created.listedAfter() : null;
+            if (listed == null) {
+                Thread.sleep(nextPollMillis());
+            }
         }
     }
 
@@ -126,15 +146,16 @@ final class Acquisition {
     }
 
     /**
-     * Creates generation {@code latest + 1}. An ambiguous outcome (broken connection, timeout, 5xx,
-     * or a 412 that may answer a client retry of our own landed write) is decided by reading the
-     * object back and comparing the nonce.
+     * Creates generation {@code latest + 1}. A 412 usually means another party created it first,
+     * but it also answers a client retry of our own landed write: a listing decides, and only if
+     * it shows the generation held is the object read back to compare the nonce. Other ambiguous
+     * outcomes (broken connection, timeout, 5xx) are decided by reading the object back.
      *
      * @param latest the newest generation, known to be released (or expired, for a takeover)
-     * @return the hold, or {@code null} if another party created the generation first or ours
-     *         turned out to be stale
+     * @param knownSinceNanos a time before which no generation newer than {@code latest} existed
+     * @return the hold, or no hold (and the listing taken after a 412, if any)
      */
-    private S3HeldLock create(long latest) throws InterruptedException {
+    private Created create(long latest, long knownSinceNanos) throws InterruptedException {
         long generation = latest + 1;
         String key = LockKeys.generationKey(folder, generation);
         LockBody body = Nonces.body(true, context.owner(), generation, context.options().lease().toMillis());
@@ -143,19 +164,27 @@ final class Acquisition {
             try {
                 String etag = context.calls().create(key, body, context.options().requestTimeout());
                 failures.reset();
-                return granted(generation, new S3Calls.Stored(body, etag), firstSent);
+                return granted(generation, new S3Calls.Stored(body, etag), firstSent, knownSinceNanos);
             }
             catch (SdkException ex) {
+                if (S3Errors.preconditionFailed(ex)) {
+                    Listed after = listRetrying();
+                    Listing listing = after.listing();
+                    if (listing.latest() != generation || listing.released()) {
+                        return new Created(null, after);
+                    }
+                }
                 if (S3Errors.preconditionFailed(ex) || S3Errors.ambiguous(ex)) {
                     Optional<S3Calls.Stored> stored = readRetrying(key);
                     if (stored.isPresent()) {
                         boolean ours = stored.get().body().nonce().equals(body.nonce());
                         log.debug("Create of generation {} of S3 lock '{}' ended with {}; read back: {}", generation,
                                 name, S3Errors.describe(ex), ours ? "ours" : "another party's");
-                        return ours ? granted(generation, stored.get(), firstSent) : null;
+                        return ours ? granted(generation, stored.get(), firstSent, knownSinceNanos)
+                                : new Created(null, null);
                     }
                     if (S3Errors.preconditionFailed(ex)) {
-                        return null;
+                        return new Created(null, null);
                     }
                 }
                 failures.failed(ex, "Creating generation " + generation + " of S3 lock '" + name + "' in bucket "
@@ -178,47 +207,44 @@ final class Acquisition {
     }
 
     /**
-     * Our create landed; it counts only if no newer generation exists. A create can land late
-     * (a slow or retried request) after its generation was created, released and cleaned up by
-     * others; the listing after the create catches that, and also names the older keys to clean up.
+     * Our create landed; it counts only if it is the first create of its generation. A create can
+     * land late (a slow or retried request) after its generation was created, released and deleted
+     * by others. Superseded generations are deleted only {@link DeferredDeletes#KEEP} after a newer
+     * one was seen, so a create that landed within {@link DeferredDeletes#CREATE_WINDOW} of
+     * {@code knownSinceNanos} cannot be such a late one; otherwise a listing decides (the newest
+     * generation is never deleted).
      */
-    private S3HeldLock granted(long generation, S3Calls.Stored written, long sentNanos) throws InterruptedException {
-        String key = LockKeys.generationKey(folder, generation);
-        Listing after = listRetrying();
-        if (after.latest() > generation) {
-            log.warn("Generation {} of S3 lock '{}' landed after generation {} existed; withdrawing it", generation,
-                    name, after.latest());
-            deleteQuietly(List.of(key));
-            return null;
+    private Created granted(long generation, S3Calls.Stored written, long sentNanos, long knownSinceNanos)
+            throws InterruptedException {
+        long landed = System.nanoTime();
+        if (landed - knownSinceNanos >= DeferredDeletes.CREATE_WINDOW.toNanos()) {
+            Listed after = listRetrying();
+            context.deletes().schedule(folder, after.listing().obsoleteKeys(), after.receivedNanos());
+            if (after.listing().latest() > generation) {
+                log.warn("Generation {} of S3 lock '{}' landed after generation {} existed; withdrawing it",
+                        generation, name, after.listing().latest());
+                return new Created(null, after);
+            }
         }
         S3HeldLock lock = new S3HeldLock(context, name, folder, generation, written, sentNanos, lossListener);
         lock.start();
-        deleteQuietly(after.obsoleteKeys());
-        return lock;
+        if (generation > 1) {
+            context.deletes().schedule(folder, LockKeys.keysOf(folder, generation - 1), landed);
+        }
+        return new Created(lock, null);
     }
 
-    private Listing listRetrying() throws InterruptedException {
+    private Listed listRetrying() throws InterruptedException {
         while (true) {
             try {
+                long sent = System.nanoTime();
                 Listing listing = context.calls().list(folder, context.options().requestTimeout());
                 failures.reset();
-                return listing;
+                return new Listed(listing, sent, System.nanoTime());
             }
             catch (SdkException ex) {
                 failures.failed(ex, "Listing S3 lock '" + name + "' in bucket " + context.calls().bucket(), deadline);
             }
-        }
-    }
-
-    private void deleteQuietly(List<String> keys) {
-        if (keys.isEmpty()) {
-            return;
-        }
-        try {
-            context.calls().deleteObsolete(keys, context.options().requestTimeout());
-        }
-        catch (SdkException ex) {
-            log.debug("Could not delete old keys of S3 lock '{}': {}", name, S3Errors.describe(ex));
         }
     }
 }

@@ -13,9 +13,10 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param timer runs short, non-blocking timer tasks (lease expiry, scheduling renewals)
  * @param io runs renewals, which block on S3
  * @param releases the generations this instance released itself, for a quicker next acquisition
+ * @param deletes the deletion of superseded generations
  */
 record HoldContext(S3Calls calls, S3LockOptions options, String owner, ScheduledExecutorService timer,
-        ExecutorService io, RecentReleases releases) {
+        ExecutorService io, RecentReleases releases, DeferredDeletes deletes) {
 
     /** @return the request timeout, cut to what is left before {@code deadlineNanos}; at least 1 ms */
     Duration requestTimeoutBefore(long deadlineNanos) {

@@ -3,11 +3,14 @@ package dev.slocket.s3;
 import dev.slocket.spi.LockNames;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Where a lock's objects live: one generation object per hold,
- * {@code <prefix><encoded name>/<generation, 19 digits>}, and a release marker beside it,
- * {@code <generation key>.released}. Zero-padding makes key order generation order.
+ * {@code <prefix><encoded name>/<Long.MAX_VALUE - generation, 19 digits>}, and a release marker
+ * beside it, {@code <generation key>.released}. Counting down makes S3's key order newest first,
+ * so the first page of a listing always holds the newest generation and its marker, however many
+ * old generations still wait to be deleted.
  */
 final class LockKeys {
 
@@ -16,6 +19,8 @@ final class LockKeys {
     private static final int MAX_KEY_BYTES = 1024;
 
     private static final int GENERATION_DIGITS = 19;
+
+    private static final String MAX_DIGITS = Long.toString(Long.MAX_VALUE);
 
     private final String keyPrefix;
 
@@ -36,7 +41,12 @@ final class LockKeys {
     }
 
     static String generationKey(String folder, long generation) {
-        return folder + String.format("%0" + GENERATION_DIGITS + "d", generation);
+        return folder + String.format("%0" + GENERATION_DIGITS + "d", Long.MAX_VALUE - generation);
+    }
+
+    /** @return the keys of a generation: its object and its release marker */
+    static List<String> keysOf(String folder, long generation) {
+        return List.of(generationKey(folder, generation), markerKey(folder, generation));
     }
 
     static String markerKey(String folder, long generation) {
@@ -53,10 +63,11 @@ final class LockKeys {
         if (rest.endsWith(RELEASED_SUFFIX)) {
             rest = rest.substring(0, rest.length() - RELEASED_SUFFIX.length());
         }
-        if (rest.length() != GENERATION_DIGITS || !rest.chars().allMatch(Character::isDigit)) {
+        if (rest.length() != GENERATION_DIGITS || !rest.chars().allMatch(Character::isDigit)
+                || rest.compareTo(MAX_DIGITS) > 0) {
             return -1;
         }
-        return Long.parseLong(rest);
+        return Long.MAX_VALUE - Long.parseLong(rest);
     }
 
     static boolean isMarker(String key) {

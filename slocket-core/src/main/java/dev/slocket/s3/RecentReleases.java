@@ -2,7 +2,7 @@ package dev.slocket.s3;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.OptionalLong;
+import java.util.Optional;
 
 /**
  * The generations this backend instance released itself, for the most recently used locks
@@ -12,25 +12,31 @@ import java.util.OptionalLong;
  */
 final class RecentReleases {
 
+    /**
+     * @param generation the generation released
+     * @param createSentNanos when its create was sent: no newer generation existed before then
+     */
+    record Released(long generation, long createSentNanos) {
+    }
+
     private static final int CAPACITY = 1024;
 
-    private final Map<String, Long> released = new LinkedHashMap<>(16, 0.75f, true) {
+    private final Map<String, Released> released = new LinkedHashMap<>(16, 0.75f, true) {
 
         private static final long serialVersionUID = 1L;
 
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Released> eldest) {
             return size() > CAPACITY;
         }
     };
 
-    synchronized void record(String folder, long generation) {
+    synchronized void record(String folder, Released generation) {
         released.put(folder, generation);
     }
 
     /** @return the generation this instance released last in {@code folder}, forgotten once taken */
-    synchronized OptionalLong take(String folder) {
-        Long generation = released.remove(folder);
-        return (generation != null) ? OptionalLong.of(generation) : OptionalLong.empty();
+    synchronized Optional<Released> take(String folder) {
+        return Optional.ofNullable(released.remove(folder));
     }
 }

@@ -33,6 +33,12 @@ final class S3Calls {
     record Stored(LockBody body, String etag) {
     }
 
+    /** Keys {@link #anyNewer} looks at: the newest generation and its marker, plus room for stray keys. */
+    private static final int NEWER_PROBE_KEYS = 10;
+
+    /** The most keys one {@code DeleteObjects} request may name. */
+    private static final int MAX_KEYS_PER_DELETE = 1000;
+
     private final S3Client client;
 
     private final String bucket;
@@ -50,29 +56,29 @@ final class S3Calls {
         return AwsRequestOverrideConfiguration.builder().apiCallTimeout(timeout).build();
     }
 
-    /** Lists every key of a lock's folder. */
+    /**
+     * Lists the first page of a lock's folder (up to 1000 keys): newest generation first, so it
+     * holds the newest generation and its marker; older keys beyond it are seen once the ones in
+     * front of them are deleted.
+     */
     Listing list(String folder, Duration timeout) {
+        ListObjectsV2Response response = client.listObjectsV2(ListObjectsV2Request.builder().bucket(bucket)
+                .prefix(folder).overrideConfiguration(timeout(timeout)).build());
         List<String> keys = new ArrayList<>();
         List<String> etags = new ArrayList<>();
-        String continuation = null;
-        do {
-            ListObjectsV2Response response = client.listObjectsV2(ListObjectsV2Request.builder().bucket(bucket)
-                    .prefix(folder).continuationToken(continuation).overrideConfiguration(timeout(timeout)).build());
-            for (S3Object object : response.contents()) {
-                keys.add(object.key());
-                etags.add(object.eTag());
-            }
-            continuation = Boolean.TRUE.equals(response.isTruncated()) ? response.nextContinuationToken() : null;
+        for (S3Object object : response.contents()) {
+            keys.add(object.key());
+            etags.add(object.eTag());
         }
-        while (continuation != null);
         return Listing.of(folder, keys, etags);
     }
 
-    /** @return whether any key of the folder sorts after {@code key} */
-    boolean anyAfter(String folder, String key, Duration timeout) {
+    /** @return whether the folder holds a generation newer than {@code generation} (they sort first) */
+    boolean anyNewer(String folder, long generation, Duration timeout) {
         ListObjectsV2Response response = client.listObjectsV2(ListObjectsV2Request.builder().bucket(bucket)
-                .prefix(folder).startAfter(key).maxKeys(1).overrideConfiguration(timeout(timeout)).build());
-        return !response.contents().isEmpty();
+                .prefix(folder).maxKeys(NEWER_PROBE_KEYS).overrideConfiguration(timeout(timeout)).build());
+        return response.contents().stream()
+                .anyMatch(object -> LockKeys.generationOf(folder, object.key()) > generation);
     }
 
     /**
@@ -115,19 +121,19 @@ final class S3Calls {
 
     /** Deletes keys nobody can own any more; a missing key (204 or 404) counts as deleted. */
     void deleteObsolete(List<String> keys, Duration timeout) {
-        if (keys.isEmpty()) {
-            return;
-        }
         try {
             if (keys.size() == 1) {
                 client.deleteObject(DeleteObjectRequest.builder().bucket(bucket).key(keys.get(0))
                         .overrideConfiguration(timeout(timeout)).build());
                 return;
             }
-            List<ObjectIdentifier> ids = keys.stream().map(key -> ObjectIdentifier.builder().key(key).build()).toList();
-            client.deleteObjects(DeleteObjectsRequest.builder().bucket(bucket)
-                    .delete(Delete.builder().objects(ids).quiet(true).build()).overrideConfiguration(timeout(timeout))
-                    .build());
+            for (int from = 0; from < keys.size(); from += MAX_KEYS_PER_DELETE) {
+                List<ObjectIdentifier> ids = keys.subList(from, Math.min(keys.size(), from + MAX_KEYS_PER_DELETE))
+                        .stream().map(key -> ObjectIdentifier.builder().key(key).build()).toList();
+                client.deleteObjects(DeleteObjectsRequest.builder().bucket(bucket)
+                        .delete(Delete.builder().objects(ids).quiet(true).build())
+                        .overrideConfiguration(timeout(timeout)).build());
+            }
         }
         catch (SdkException ex) {
             if (!S3Errors.notFound(ex)) {

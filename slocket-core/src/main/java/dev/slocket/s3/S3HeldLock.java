@@ -5,6 +5,7 @@ import dev.slocket.spi.LossListener;
 
 import software.amazon.awssdk.core.exception.SdkException;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -39,6 +40,8 @@ final class S3HeldLock implements BackendLock {
 
     private final LossListener lossListener;
 
+    private final long createSentNanos;
+
     private State state = State.HELD;
 
     private String etag;
@@ -60,6 +63,7 @@ final class S3HeldLock implements BackendLock {
         this.generation = generation;
         this.etag = written.etag();
         this.nonce = written.body().nonce();
+        this.createSentNanos = sentNanos;
         this.validUntilNanos = sentNanos + context.options().lease().toNanos();
         this.lossListener = lossListener;
     }
@@ -179,7 +183,8 @@ final class S3HeldLock implements BackendLock {
         Backoff backoff = new Backoff(context.options().pollMin(), context.options().pollMax());
         while (isHeld() && System.nanoTime() < validUntil) {
             try {
-                return Optional.of(context.calls().anyAfter(folder, key, context.requestTimeoutBefore(validUntil)));
+                Duration timeout = context.requestTimeoutBefore(validUntil);
+                return Optional.of(context.calls().anyNewer(folder, generation, timeout));
             }
             catch (SdkException ex) {
                 if (!pause(backoff, validUntil)) {
@@ -258,7 +263,7 @@ final class S3HeldLock implements BackendLock {
             cancelTimers();
         }
         if (new ReleaseMarker(context, name, folder, generation).write()) {
-            context.releases().record(folder, generation);
+            context.releases().record(folder, new RecentReleases.Released(generation, createSentNanos));
         }
     }
 }

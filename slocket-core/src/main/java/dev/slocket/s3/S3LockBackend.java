@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Locks shared by any number of hosts through S3 conditional writes. Every transition two
  * parties can race for is an atomic create ({@code If-None-Match: *}) of the next generation
  * object of a lock; {@code If-Match} is used only by a holder renewing its own generation. The
- * generation number is the fencing token. See {@link Acquisition} and {@link S3HeldLock}.
+ * generation number is the fencing token. Superseded generations are deleted a few seconds after
+ * a newer one was seen ({@link DeferredDeletes}). See {@link Acquisition} and {@link S3HeldLock}.
  *
  * <p>The {@link S3Client} belongs to the caller and is not closed by {@link #close()}.
  */
@@ -62,7 +63,8 @@ public final class S3LockBackend implements LockBackend {
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("slocket-s3-" + id
                 + "-timer"));
         ExecutorService io = Executors.newCachedThreadPool(daemon("slocket-s3-" + id + "-renew"));
-        this.context = new HoldContext(calls, options, owner, timer, io, new RecentReleases());
+        DeferredDeletes deletes = new DeferredDeletes(calls, options.requestTimeout(), timer, io);
+        this.context = new HoldContext(calls, options, owner, timer, io, new RecentReleases(), deletes);
     }
 
     private static ThreadFactory daemon(String prefix) {

@@ -4,6 +4,8 @@ import java.net.SocketException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -35,9 +37,10 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 final class FaultyS3Client implements S3Client {
 
     /** What happens to a matching request. */
-    enum Fault { LAND_THEN_BREAK, LAND_THEN_412, CONFLICT_409, UNAVAILABLE_503, DELAY, IGNORE_CONDITIONS }
+    enum Fault { LAND_THEN_BREAK, LAND_THEN_412, CONFLICT_409, UNAVAILABLE_503, DELAY, HOLD, IGNORE_CONDITIONS }
 
-    private record Rule(Predicate<Object> matches, Fault fault, AtomicInteger remaining, Duration delay) {
+    private record Rule(Predicate<Object> matches, Fault fault, AtomicInteger remaining, Duration delay,
+            CountDownLatch gate) {
     }
 
     private final S3Client real;
@@ -74,13 +77,19 @@ final class FaultyS3Client implements S3Client {
 
     /** Applies {@code fault} to the next {@code times} requests that match. */
     FaultyS3Client inject(Predicate<Object> matches, Fault fault, int times) {
-        rules.add(new Rule(matches, fault, new AtomicInteger(times), Duration.ZERO));
+        rules.add(new Rule(matches, fault, new AtomicInteger(times), Duration.ZERO, null));
         return this;
     }
 
     /** Delays the next {@code times} matching requests by {@code delay}. */
     FaultyS3Client delay(Predicate<Object> matches, Duration delay, int times) {
-        rules.add(new Rule(matches, Fault.DELAY, new AtomicInteger(times), delay));
+        rules.add(new Rule(matches, Fault.DELAY, new AtomicInteger(times), delay, null));
+        return this;
+    }
+
+    /** Holds the next matching request until {@code gate} opens (at most a minute), then sends it. */
+    FaultyS3Client hold(Predicate<Object> matches, CountDownLatch gate) {
+        rules.add(new Rule(matches, Fault.HOLD, new AtomicInteger(1), Duration.ofMinutes(1), gate));
         return this;
     }
 
@@ -113,9 +122,14 @@ final class FaultyS3Client implements S3Client {
             }
             case CONFLICT_409 -> throw error(409, "ConditionalRequestConflict");
             case UNAVAILABLE_503 -> throw error(503, "SlowDown");
-            case DELAY -> {
+            case DELAY, HOLD -> {
                 try {
-                    Thread.sleep(rule.delay().toMillis());
+                    if (rule.gate() == null) {
+                        Thread.sleep(rule.delay().toMillis());
+                    }
+                    else if (!rule.gate().await(rule.delay().toMillis(), TimeUnit.MILLISECONDS)) {
+                        throw new IllegalStateException("the gate of a held request never opened");
+                    }
                 }
                 catch (InterruptedException ex) {
                     Thread.currentThread().interrupt();

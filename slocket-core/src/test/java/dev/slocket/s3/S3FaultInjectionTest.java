@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -68,25 +69,60 @@ class S3FaultInjectionTest {
         }
     }
 
+    /** The slow create is let go only after its generation was created, released and deleted by others. */
     @Test
     void aCreateThatLandsAfterItsGenerationWasCleanedUpIsWithdrawn() throws Exception {
+        LateCreate late = lateCreateWhileOthersTakeTurns("late");
+        String generation2 = LockKeys.generationKey(new LockKeys(prefix).folder("late"), 2);
+        await().atMost(WAIT).until(() -> !exists(generation2));
+        late.assertLosesToTheOthers();
+    }
+
+    /**
+     * The slow create is let go at once: superseded generations are kept for a while, so it finds
+     * its generation still there and loses, with no check after creates that land in time.
+     */
+    @Test
+    void aCreateThatLandsLateButInTimeFindsItsGenerationTaken() throws Exception {
+        lateCreateWhileOthersTakeTurns("late-in-time").assertLosesToTheOthers();
+    }
+
+    /** A registry whose create of generation 2 is held back while another one takes three turns. */
+    private LateCreate lateCreateWhileOthersTakeTurns(String name) throws Exception {
         LockRegistry fast = plainRegistry();
-        fast.acquire("late", WAIT).release();
-        FaultyS3Client slowClient = faultyClient().delay(FaultyS3Client.creates(), Duration.ofSeconds(3), 1);
-        LockRegistry slow = registry(slowClient);
-        CompletableFuture<HeldLock> late = slow.acquireAsync("late", WAIT);
+        fast.acquire(name, WAIT).release();
+        CountDownLatch gate = new CountDownLatch(1);
+        FaultyS3Client slowClient = faultyClient().hold(FaultyS3Client.creates(), gate);
+        CompletableFuture<HeldLock> late = registry(slowClient).acquireAsync(name, WAIT);
         await().atMost(WAIT).until(() -> slowClient.injected() == 1);
         long lastFast = 0;
         for (int i = 0; i < 3; i++) {
-            try (HeldLock lock = fast.acquire("late", WAIT)) {
+            try (HeldLock lock = fast.acquire(name, WAIT)) {
                 lastFast = lock.fencingToken();
             }
         }
-        assertThat(late).as("the slow create was still in flight while the others took turns").isNotDone();
-        try (HeldLock lock = late.get(30, TimeUnit.SECONDS)) {
-            assertThat(lock.fencingToken()).as("a late create of a cleaned-up generation must not count")
-                    .isGreaterThan(lastFast);
-            assertThat(fast.tryAcquire("late")).isEmpty();
+        return new LateCreate(name, fast, late, gate, lastFast);
+    }
+
+    private record LateCreate(String name, LockRegistry fast, CompletableFuture<HeldLock> late, CountDownLatch gate,
+            long lastFast) {
+
+        /** Lets the held create go; the slow registry must end up with a generation after the others'. */
+        void assertLosesToTheOthers() throws Exception {
+            assertThat(late).as("the slow create was still in flight while the others took turns").isNotDone();
+            gate.countDown();
+            try (HeldLock lock = late.get(30, TimeUnit.SECONDS)) {
+                assertThat(lock.fencingToken()).as("a late create of a taken generation must not count")
+                        .isGreaterThan(lastFast);
+                assertThat(fast.tryAcquire(name)).isEmpty();
+            }
+        }
+    }
+
+    private boolean exists(String key) throws Exception {
+        try (S3Client client = S3ProxyServer.shared().client()) {
+            return !client.listObjectsV2(request -> request.bucket(S3ProxyServer.BUCKET).prefix(key)).contents()
+                    .isEmpty();
         }
     }
 
