@@ -16,6 +16,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +26,8 @@ import java.util.concurrent.locks.LockSupport;
  * The socket backend beside its floors, in one run (DESIGN §7): {@code bind}+{@code close}+{@code unlink},
  * a Unix-socket round trip between two processes, the backend's uncontended acquire+release, and
  * the handoff gap between two processes that take the lock in turn (holding it 50 µs, and not at
- * all). Prints a Markdown report.
+ * all), over the second half of the run and only while both processes still have rounds to do.
+ * Prints a Markdown report.
  *
  * <pre>
  * ./mvnw -q -B -pl slocket-core,slocket-benchmarks package -DskipTests dependency:build-classpath \
@@ -165,17 +167,24 @@ public final class SocketBenchmark {
             }
         }
         List<long[]> holds = new ArrayList<>(byToken.values());
+        // once one process has done all its rounds the other runs alone: those are not handoffs
+        long[] lastRelease = new long[children.size()];
+        for (long[] hold : holds) {
+            lastRelease[(int) hold[2]] = Math.max(lastRelease[(int) hold[2]], hold[1]);
+        }
+        long bothContend = Arrays.stream(lastRelease).min().orElseThrow();
         int skip = holds.size() / 2;
-        long[] gaps = new long[holds.size() - skip - 1];
+        List<Long> gapList = new ArrayList<>();
         int toOther = 0;
-        for (int k = skip; k < holds.size() - 1; k++) {
+        for (int k = skip; k < holds.size() - 1 && holds.get(k + 1)[0] < bothContend; k++) {
             long[] previous = holds.get(k);
             long[] next = holds.get(k + 1);
-            gaps[k - skip] = next[0] - previous[1];
+            gapList.add(next[0] - previous[1]);
             if (next[2] != previous[2]) {
                 toOther++;
             }
         }
+        long[] gaps = gapList.stream().mapToLong(Long::longValue).toArray();
         return new Handoffs(Stats.of(gaps), toOther, gaps.length);
     }
 

@@ -107,6 +107,10 @@ final class Arbiter {
             acceptPending();
         }
         handOver();
+        if (grantee != null) {
+            // the woken grantee often lands on this CPU; let it run before this thread goes on
+            Thread.yield();
+        }
     }
 
     /**
@@ -297,6 +301,27 @@ final class Arbiter {
      */
     synchronized SocketChannel granteeAheadOf(LocalWaiter waiter) {
         return (!closed && grantee != null && queue.peek() == waiter) ? grantee : null;
+    }
+
+    /**
+     * A local waiter watches {@code watched} itself: the loop stops watching it, so its release
+     * wakes one thread, not two that compete for the CPU and this arbiter's monitor.
+     */
+    void loopIgnores(SocketChannel watched) {
+        ArbiterLoop loop = ArbiterLoop.get();
+        loop.execute(() -> loop.interest(watched, 0));
+    }
+
+    /** The local waiter stopped watching {@code watched} without taking the lock: the loop watches it again. */
+    void loopWatchesAgain(SocketChannel watched) {
+        ArbiterLoop loop = ArbiterLoop.get();
+        loop.execute(() -> {
+            synchronized (this) {
+                if (!closed && (watched == grantee || queue.contains(watched))) {
+                    loop.interest(watched, SelectionKey.OP_READ);
+                }
+            }
+        });
     }
 
     /** A connection turned readable: data is ignored; a closed one leaves, and a grantee's releases. */

@@ -80,6 +80,14 @@ final class ArbiterLoop {
         selector.wakeup();
     }
 
+    /** Sets what the loop waits for on a registered channel, if it still is; call on the loop thread only. */
+    void interest(SelectableChannel channel, int ops) {
+        SelectionKey key = channel.keyFor(selector);
+        if (key != null && key.isValid()) {
+            key.interestOps(ops);
+        }
+    }
+
     /**
      * Registers a non-blocking channel; call on the loop thread only.
      *

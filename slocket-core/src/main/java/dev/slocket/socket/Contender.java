@@ -16,8 +16,10 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.AccessMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -47,6 +49,8 @@ final class Contender {
 
     private final FencingCounters tokens;
 
+    private final Set<PosixFilePermission> socketPermissions;
+
     Contender(SocketLockOptions options, LockDirectory directory, PeerIdentity peers, Map<Path, Arbiter> arbiters,
             FencingCounters tokens) {
         this.options = options;
@@ -55,6 +59,8 @@ final class Contender {
         this.grants = new GrantWait(peers);
         this.arbiters = arbiters;
         this.tokens = tokens;
+        this.socketPermissions = (options.socketPermissions() != null)
+                ? PosixFilePermissions.fromString(options.socketPermissions()) : null;
     }
 
     /**
@@ -195,9 +201,14 @@ final class Contender {
             server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             server.bind(UnixDomainSocketAddress.of(paths.socket()), options.backlog());
             server.configureBlocking(false);
-            FileState bound = FileState.of(paths.socket());
-            if (options.socketPermissions() != null) {
-                Files.setPosixFilePermissions(paths.socket(), PosixFilePermissions.fromString(options.socketPermissions()));
+            FileState bound = FileState.ofBound(paths.socket());
+            if (!bound.isSocket()) {
+                // removed by someone else the moment it was bound: start over
+                closeQuietly(server);
+                return null;
+            }
+            if (socketPermissions != null) {
+                Files.setPosixFilePermissions(paths.socket(), socketPermissions);
             }
             Arbiter arbiter = new Arbiter(server, paths, bound, sidecar, peers, options.handoverMode(),
                     closed -> arbiters.remove(paths.socket(), closed));

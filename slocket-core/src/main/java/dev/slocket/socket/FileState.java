@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.Objects;
 
@@ -48,6 +49,29 @@ record FileState(Kind kind, Object fileKey) {
         }
     }
 
+    /**
+     * The socket this process has just bound at {@code path}: only its identity is read (a cheaper
+     * {@code lstat} than {@link #of}'s, which also classifies the file).
+     *
+     * @param path the lock path
+     * @return the socket's state; {@link #MISSING} if it vanished already
+     * @throws IOException if the file cannot be read
+     */
+    static FileState ofBound(Path path) throws IOException {
+        Object identity = identity(path);
+        return (identity != null) ? new FileState(Kind.SOCKET, identity) : MISSING;
+    }
+
+    /** @return the file key of what is at {@code path}, {@code null} if nothing is there */
+    private static Object identity(Path path) throws IOException {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        }
+        catch (NoSuchFileException ex) {
+            return null;
+        }
+    }
+
     /** @return whether a socket is there */
     boolean isSocket() {
         return kind == Kind.SOCKET;
@@ -61,22 +85,23 @@ record FileState(Kind kind, Object fileKey) {
      * @return whether the file was deleted
      */
     boolean deleteIfStillAt(Path path) {
-        if (kind != Kind.SOCKET || !equals(of(path))) {
-            return false;
-        }
-        try {
-            return Files.deleteIfExists(path);
-        }
-        catch (IOException ex) {
-            return false;
-        }
+        // java.io's delete is one unlink; Files.delete would lstat the path once more first
+        return kind == Kind.SOCKET && isStillAt(path) && path.toFile().delete();
     }
 
     /**
+     * Compares identities only: a file with this state's device and inode is this very file, so
+     * its kind need not be read again.
+     *
      * @param path the lock path
      * @return whether the file at {@code path} is still this one
      */
     boolean isStillAt(Path path) {
-        return Objects.equals(this, of(path));
+        try {
+            return Objects.equals(fileKey, identity(path));
+        }
+        catch (IOException ex) {
+            return kind == Kind.MISSING;
+        }
     }
 }

@@ -53,6 +53,8 @@ final class GranteeHold extends SocketHold {
         if (arbiterAlive()) {
             sidecar.granteeRight().release();
             closeConnection();
+            // the arbiter's thread that takes over often wakes on this CPU; let it run first
+            Thread.yield();
         }
         else {
             if (lockFile.deleteIfStillAt(paths.socket())) {

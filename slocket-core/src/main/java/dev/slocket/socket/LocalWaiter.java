@@ -58,29 +58,50 @@ final class LocalWaiter {
      * @throws InterruptedException if interrupted; the caller withdraws the waiter
      */
     Outcome await(Arbiter arbiter, Deadline deadline) throws InterruptedException {
-        while (true) {
-            SocketChannel ahead = arbiter.granteeAheadOf(this);
-            if (ahead == null || !watch(ahead, deadline)) {
-                return await(deadline);
-            }
-            if (Thread.interrupted()) {
-                throw new InterruptedException("interrupted while waiting for a lock");
-            }
-            arbiter.connectionReady(ahead);
-            synchronized (this) {
-                if (outcome != null) {
-                    return outcome;
+        SocketChannel ignoredByLoop = null;
+        Outcome result = null;
+        try {
+            while (true) {
+                SocketChannel ahead = arbiter.granteeAheadOf(this);
+                if (ahead != null && ahead != ignoredByLoop) {
+                    if (ignoredByLoop != null) {
+                        arbiter.loopWatchesAgain(ignoredByLoop);
+                    }
+                    arbiter.loopIgnores(ahead);
+                    ignoredByLoop = ahead;
                 }
-                if (deadline.isExpired()) {
-                    return Outcome.TIMED_OUT;
+                if (ahead == null || !watch(ahead, deadline)) {
+                    if (ignoredByLoop != null) {
+                        arbiter.loopWatchesAgain(ignoredByLoop);
+                        ignoredByLoop = null;
+                    }
+                    result = await(deadline);
+                    return result;
                 }
+                if (Thread.interrupted()) {
+                    throw new InterruptedException("interrupted while waiting for a lock");
+                }
+                arbiter.connectionReady(ahead);
+                synchronized (this) {
+                    if (outcome != null || deadline.isExpired()) {
+                        result = (outcome != null) ? outcome : Outcome.TIMED_OUT;
+                        return result;
+                    }
+                }
+            }
+        }
+        finally {
+            if (ignoredByLoop != null && result != Outcome.GRANTED) {
+                arbiter.loopWatchesAgain(ignoredByLoop);
             }
         }
     }
 
     /** @return whether this thread blocked on {@code grantee} until it was readable or we were woken */
     private boolean watch(SocketChannel grantee, Deadline deadline) {
-        try (Selector selector = Selector.open()) {
+        Selector selector = null;
+        try {
+            selector = WaitSelectors.take();
             synchronized (this) {
                 if (outcome != null) {
                     return false;
@@ -100,6 +121,9 @@ final class LocalWaiter {
         finally {
             synchronized (this) {
                 watching = null;
+            }
+            if (selector != null) {
+                WaitSelectors.give(selector);
             }
         }
     }
