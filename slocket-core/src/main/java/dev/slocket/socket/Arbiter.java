@@ -79,6 +79,11 @@ final class Arbiter {
         this.onClosed = onClosed;
     }
 
+    /** @return whether this process or a grantee holds the lock through this arbiter */
+    synchronized boolean isHeld() {
+        return !closed && (selfHolds || grantee != null);
+    }
+
     /** @return the socket file this arbiter bound */
     FileState bound() {
         return bound;

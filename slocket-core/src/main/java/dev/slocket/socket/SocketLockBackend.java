@@ -81,19 +81,58 @@ public final class SocketLockBackend implements LockBackend {
         return hold;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Exact for a lock whose arbiter is this backend. Otherwise a listening socket counts as
+     * held (an arbiter of another process keeps listening for up to 100 ms after its last release),
+     * and a socket nobody listens on counts as held while a live grantee holds the sidecar's
+     * grantee right (the tombstone of a dead arbiter).
+     */
     @Override
     public boolean isLocked(String name) {
         LockPaths paths = directory.paths(LockNames.validate(name));
+        Arbiter own = arbiters.get(paths.socket());
+        if (own != null) {
+            return own.isHeld();
+        }
         FileState state = FileState.of(paths.socket());
         if (!state.isSocket()) {
             return false;
         }
         try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             probe.configureBlocking(false);
-            return probe.connect(UnixDomainSocketAddress.of(paths.socket()));
+            if (probe.connect(UnixDomainSocketAddress.of(paths.socket()))) {
+                return true;
+            }
+        }
+        catch (IOException ex) {
+            log.trace("Probe of {} failed ({})", paths.socket(), ex.toString());
+        }
+        return granteeAlive(paths);
+    }
+
+    private static boolean granteeAlive(LockPaths paths) {
+        Sidecar sidecar;
+        try {
+            sidecar = Sidecar.open(paths.sidecar());
         }
         catch (IOException ex) {
             return false;
+        }
+        try {
+            Sidecar.Right right = sidecar.granteeRight();
+            if (!right.tryTake()) {
+                return true;
+            }
+            right.release();
+            return false;
+        }
+        catch (IOException ex) {
+            return false;
+        }
+        finally {
+            sidecar.close();
         }
     }
 

@@ -120,6 +120,8 @@ class SocketCrossProcessTest {
                 .isInstanceOf(LockTimeoutException.class);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
         assertThat(socket("crash-b")).as("the tombstone").exists();
+        SocketLockBackend observer = new SocketLockBackend(SocketLockOptions.defaults(support.lockDir()));
+        assertThat(observer.isLocked("crash-b")).as("held by the grantee of a dead arbiter").isTrue();
         CompletableFuture<HeldLock> waiter = contender.acquireAsync("crash-b", START);
         support.signal("release-g");
         grantee.awaitLine("RELEASED g", START);
@@ -127,6 +129,8 @@ class SocketCrossProcessTest {
         HeldLock lock = waiter.get(5, TimeUnit.SECONDS);
         assertThat(Duration.ofNanos(System.nanoTime() - releasedAt)).isLessThan(ONE_SECOND);
         lock.release();
+        await().atMost(START).until(() -> !observer.isLocked("crash-b"));
+        observer.close();
     }
 
     /**
