@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
  * create that lands within {@link #CREATE_WINDOW} of its creator learning the newest generation
  * cannot re-create a generation that others already made and deleted (see {@link Acquisition}).
  * Both are constants of the protocol, the same for every instance whatever its lease.
- * Keys of one folder that are due go out in one request, and a folder gets at most one such
- * request per half {@code KEEP}, so a lock in constant use costs one delete per half {@code KEEP}
- * rather than one per acquisition.
+ * Keys of one folder that fall due within a second of each other go out in one request, and a
+ * folder gets at most one such request per half {@code KEEP}, so a lock in constant use costs one
+ * delete per half {@code KEEP} rather than one per acquisition.
  */
 final class DeferredDeletes {
 
@@ -38,6 +38,9 @@ final class DeferredDeletes {
      * less than {@link #KEEP}, for monotonic clocks of different hosts that run at different rates.
      */
     static final Duration CREATE_WINDOW = Duration.ofSeconds(4);
+
+    /** How long a run waits past the first key's due time, so keys that fall due just after go along. */
+    private static final Duration GATHER = Duration.ofSeconds(1);
 
     private static final Logger log = LoggerFactory.getLogger(DeferredDeletes.class);
 
@@ -85,7 +88,7 @@ final class DeferredDeletes {
             }
         }
         if (first) {
-            runAt(folder, due);
+            runAt(folder, due + GATHER.toNanos());
         }
     }
 
@@ -113,7 +116,8 @@ final class DeferredDeletes {
             }
             if (!waiting.isEmpty()) {
                 long next = waiting.stream().mapToLong(Pending::dueNanos).min().getAsLong();
-                runAt(folder, due.isEmpty() ? next : Math.max(next, now + KEEP.toNanos() / 2));
+                long at = next + GATHER.toNanos();
+                runAt(folder, due.isEmpty() ? at : Math.max(at, now + KEEP.toNanos() / 2));
             }
             else {
                 pending.remove(folder);

@@ -112,6 +112,23 @@ class S3LockRegistryTest extends LockRegistryContractTest {
     }
 
     @Test
+    void aNewRegistryDeletesLeftoversAndTheGenerationItSupersedesInOneRequest() throws Exception {
+        try (LockRegistry closedEarly = Slocket.s3(client(), testOptions(prefix))) {
+            for (int i = 0; i < 3; i++) {
+                closedEarly.acquire("leftovers", LONG).release();
+            }
+        }
+        RequestCounter counter = new RequestCounter();
+        try (LockRegistry locks = Slocket.s3(client(counter), testOptions(prefix))) {
+            counter.reset();
+            locks.acquire("leftovers", LONG).release();
+            awaitOnlyNewestLeft("leftovers");
+            assertThat(counter.count()).as("list, create, mark released, one delete of generations 1 to 3")
+                    .isEqualTo(4);
+        }
+    }
+
+    @Test
     void registriesTakingTurnsSendAtMostFourRequestsEachTurn() throws Exception {
         RequestCounter counter = new RequestCounter();
         S3Client client = client(counter);
