@@ -97,25 +97,24 @@ final class Arbiter {
     /**
      * The arbiter's own holder releases: grant the longest waiter (a blocking-complete write of
      * {@code OK} before this returns, SL-32) or close. Idempotent.
+     *
+     * @return whether a waiter in another process now holds the lock
      */
-    synchronized void releaseSelf() {
+    synchronized boolean releaseSelf() {
         if (!selfHolds || closed) {
-            return;
+            return false;
         }
         selfHolds = false;
         if (mode == HandoverMode.RACE) {
             close(true);
-            return;
+            return false;
         }
         if (!served) {
             // nobody accepts for an arbiter the loop does not serve: waiters are still in the backlog
             acceptPending();
         }
         handOver();
-        if (grantee != null) {
-            // the woken grantee often lands on this CPU; let it run before this thread goes on
-            Thread.yield();
-        }
+        return grantee != null;
     }
 
     /**

@@ -24,7 +24,10 @@ final class ServerHold extends SocketHold {
 
     @Override
     void releaseHeld() {
-        arbiter.releaseSelf();
+        if (arbiter.releaseSelf()) {
+            // the woken grantee often lands on this CPU; let it run before this thread goes on
+            Thread.yield();
+        }
     }
 
     @Override
