@@ -219,12 +219,13 @@ final class Acquisition {
         long landed = System.nanoTime();
         if (landed - knownSinceNanos >= DeferredDeletes.CREATE_WINDOW.toNanos()) {
             Listed after = listRetrying();
-            context.deletes().schedule(folder, after.listing().obsoleteKeys(), after.receivedNanos());
             if (after.listing().latest() > generation) {
                 log.warn("Generation {} of S3 lock '{}' landed after generation {} existed; withdrawing it",
                         generation, name, after.listing().latest());
+                // the acquisition goes on with this listing and schedules its old keys, ours among them
                 return new Created(null, after);
             }
+            context.deletes().schedule(folder, after.listing().obsoleteKeys(), after.receivedNanos());
         }
         S3HeldLock lock = new S3HeldLock(context, name, folder, generation, written, sentNanos, lossListener);
         lock.start();

@@ -59,15 +59,16 @@ final class LocalWaiter {
      */
     Outcome await(Arbiter arbiter, Deadline deadline) throws InterruptedException {
         SocketChannel ignoredByLoop = null;
-        Outcome result = null;
         try {
             while (true) {
                 SocketChannel ahead = arbiter.granteeAheadOf(this);
-                if (ahead != null && ahead != ignoredByLoop) {
+                if (ahead != ignoredByLoop) {
                     if (ignoredByLoop != null) {
                         arbiter.loopWatchesAgain(ignoredByLoop);
                     }
-                    arbiter.loopIgnores(ahead);
+                    if (ahead != null) {
+                        arbiter.loopIgnores(ahead);
+                    }
                     ignoredByLoop = ahead;
                 }
                 if (ahead == null || !watch(ahead, deadline)) {
@@ -75,23 +76,25 @@ final class LocalWaiter {
                         arbiter.loopWatchesAgain(ignoredByLoop);
                         ignoredByLoop = null;
                     }
-                    result = await(deadline);
-                    return result;
+                    return await(deadline);
                 }
                 if (Thread.interrupted()) {
                     throw new InterruptedException("interrupted while waiting for a lock");
                 }
                 arbiter.connectionReady(ahead);
                 synchronized (this) {
-                    if (outcome != null || deadline.isExpired()) {
-                        result = (outcome != null) ? outcome : Outcome.TIMED_OUT;
-                        return result;
+                    if (outcome != null) {
+                        return outcome;
+                    }
+                    if (deadline.isExpired()) {
+                        return Outcome.TIMED_OUT;
                     }
                 }
             }
         }
         finally {
-            if (ignoredByLoop != null && result != Outcome.GRANTED) {
+            // granted: the grantee's connection is closed and the loop has nothing left to watch
+            if (ignoredByLoop != null && !isGranted()) {
                 arbiter.loopWatchesAgain(ignoredByLoop);
             }
         }

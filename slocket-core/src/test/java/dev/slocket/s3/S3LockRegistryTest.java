@@ -235,6 +235,19 @@ class S3LockRegistryTest extends LockRegistryContractTest {
     }
 
     @Test
+    void generationKeysSortNewestFirstAndReadBack() {
+        String folder = new LockKeys("p/").folder("order");
+        List<String> keys = new ArrayList<>(List.of(LockKeys.generationKey(folder, 9), LockKeys.markerKey(folder, 10),
+                LockKeys.generationKey(folder, 10), LockKeys.markerKey(folder, 9), LockKeys.generationKey(folder, 11)));
+        keys.sort(null);
+        assertThat(keys).containsExactly(LockKeys.generationKey(folder, 11), LockKeys.generationKey(folder, 10),
+                LockKeys.markerKey(folder, 10), LockKeys.generationKey(folder, 9), LockKeys.markerKey(folder, 9));
+        assertThat(keys).extracting(key -> LockKeys.generationOf(folder, key)).containsExactly(11L, 10L, 10L, 9L, 9L);
+        assertThat(LockKeys.generationOf(folder, folder + "9".repeat(19))).as("beyond Long.MAX_VALUE").isEqualTo(-1);
+        assertThat(LockKeys.generationOf(folder, folder + "notes.txt")).isEqualTo(-1);
+    }
+
+    @Test
     void keysUseTheNameEncoding() {
         assertThat(new LockKeys("p/").folder("a/b")).isEqualTo("p/" + LockNames.encode("a/b") + "/");
         assertThat(new LockKeys("p/").folder("x".repeat(255))).hasSizeLessThan(1024);
