@@ -11,13 +11,22 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -26,8 +35,9 @@ import java.util.concurrent.locks.LockSupport;
  * The socket backend beside its floors, in one run (DESIGN §7): {@code bind}+{@code close}+{@code unlink},
  * a Unix-socket round trip between two processes, the backend's uncontended acquire+release, and
  * the handoff gap between two processes that take the lock in turn (holding it 50 µs, and not at
- * all), over the second half of the run and only while both processes still have rounds to do.
- * Prints a Markdown report.
+ * all), over the second half of the run and only while both processes still have rounds to do;
+ * and, one by one, the system calls an uncontended acquire+release makes beyond the bind floor.
+ * Prints a Markdown report. The lock directories live under {@code java.io.tmpdir}.
  *
  * <pre>
  * ./mvnw -q -B -pl slocket-core,slocket-benchmarks package -DskipTests dependency:build-classpath \
@@ -55,6 +65,7 @@ public final class SocketBenchmark {
         Handoffs held = handoffs(work, "h50", TimeUnit.MICROSECONDS.toNanos(50));
         Handoffs busy = handoffs(work, "h0", 0);
         Stats roundTripAfter = roundTripFloor(work, "after", 0);
+        Map<String, Stats> steps = stepsBeyondTheFloor(work);
         System.out.println("| measurement | p50 / p90 / p99 (µs) | samples |");
         System.out.println("|---|---|---|");
         row("floor: `bind`+`close`+`unlink`", uncontended[0]);
@@ -77,6 +88,14 @@ public final class SocketBenchmark {
                 (double) held.gaps().p50() / roundTripPaused.p50());
         System.out.printf("uncontended p50 / bind floor p50: backend %.2f, registry %.2f (target <= 1.5)%n",
                 (double) uncontended[1].p50() / uncontended[0].p50(), (double) uncontended[2].p50() / uncontended[0].p50());
+        System.out.printf("%n| system call(s) an uncontended acquire+release adds to the floor | p50 (µs) |%n|---|---|%n");
+        long sum = 0;
+        for (Map.Entry<String, Stats> step : steps.entrySet()) {
+            System.out.printf("| %s | %.2f |%n", step.getKey(), step.getValue().p50() / 1e3);
+            sum += step.getValue().p50();
+        }
+        System.out.printf("%nsum of those steps: %.1f µs; backend p50 - floor p50: %.1f µs%n", sum / 1e3,
+                (uncontended[1].p50() - uncontended[0].p50()) / 1e3);
     }
 
     private static void row(String what, Stats stats) {
@@ -115,6 +134,56 @@ public final class SocketBenchmark {
         }
         backend.close();
         return new Stats[] { Stats.of(samples[0]), Stats.of(samples[1]), Stats.of(samples[2]) };
+    }
+
+    /**
+     * What the backend does per uncontended cycle beyond {@code socket}+{@code bind}+{@code listen}+
+     * {@code close}+{@code lstat}+{@code unlink}, each step timed alone on a socket like the lock's.
+     */
+    private static Map<String, Stats> stepsBeyondTheFloor(Path work) throws Exception {
+        Path socket = work.resolve("steps.sock");
+        Set<PosixFilePermission> owner = PosixFilePermissions.fromString("rw-------");
+        Map<String, Stats> steps = new LinkedHashMap<>();
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+                FileChannel sidecar = FileChannel.open(work.resolve("steps.owner"), StandardOpenOption.CREATE,
+                        StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            server.bind(UnixDomainSocketAddress.of(socket), 511);
+            steps.put("sidecar arbiter right: byte-range lock + unlock (`fcntl` x2)",
+                    timed(() -> sidecar.tryLock(0, 1, false).release()));
+            // half of a round trip between the two modes: F_GETFL + F_SETFL
+            steps.put("non-blocking mode for the backlog check (`fcntl` x2)", timed(() -> {
+                server.configureBlocking(false);
+                server.configureBlocking(true);
+            }).half());
+            steps.put("identity of the bound socket (`lstat`)",
+                    timed(() -> Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)));
+            steps.put("socket mode 0600 (`chmod`)", timed(() -> Files.setPosixFilePermissions(socket, owner)));
+            Path token = Files.createFile(work.resolve("steps.token"));
+            steps.put("fencing counter file still the mapped one (`stat`)",
+                    timed(() -> Files.readAttributes(token, BasicFileAttributes.class)));
+            server.configureBlocking(false);
+            steps.put("backlog check: `accept` that finds no waiter", timed(server::accept));
+        }
+        Files.delete(socket);
+        return steps;
+    }
+
+    /** One step of {@link #stepsBeyondTheFloor}. */
+    @FunctionalInterface
+    private interface Step {
+        void run() throws IOException;
+    }
+
+    private static Stats timed(Step step) throws IOException {
+        long[] samples = new long[SAMPLES];
+        for (int i = 0; i < WARM_UP + SAMPLES; i++) {
+            long start = System.nanoTime();
+            step.run();
+            if (i >= WARM_UP) {
+                samples[i - WARM_UP] = System.nanoTime() - start;
+            }
+        }
+        return Stats.of(samples);
     }
 
     private static Stats roundTripFloor(Path work, String label, long pauseNanos) throws Exception {
