@@ -12,6 +12,7 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -71,6 +72,7 @@ public final class SocketBenchmark {
         row("floor: `bind`+`close`+`unlink`", uncontended[0]);
         row("uncontended acquire+release, backend SPI", uncontended[1]);
         row("uncontended acquire+release, `LockRegistry`", uncontended[2]);
+        row("the backend's uncontended system calls alone, from a plain loop", uncontended[3]);
         row("floor: Unix-socket round trip between two processes (before the handoffs)", roundTripBefore);
         row("2-process handoff gap, each hold ≈50 µs (release → next acquire returns)", held.gaps());
         row("2-process handoff gap, zero hold time", busy.gaps());
@@ -88,6 +90,8 @@ public final class SocketBenchmark {
                 (double) held.gaps().p50() / roundTripPaused.p50());
         System.out.printf("uncontended p50 / bind floor p50: backend %.2f, registry %.2f (target <= 1.5)%n",
                 (double) uncontended[1].p50() / uncontended[0].p50(), (double) uncontended[2].p50() / uncontended[0].p50());
+        System.out.printf("the same system calls alone / bind floor p50: %.2f (the least any backend that keeps the rules"
+                + " can reach here)%n", (double) uncontended[3].p50() / uncontended[0].p50());
         System.out.printf("%n| system call(s) an uncontended acquire+release adds to the floor | p50 (µs) |%n|---|---|%n");
         long sum = 0;
         for (Map.Entry<String, Stats> step : steps.entrySet()) {
@@ -103,16 +107,20 @@ public final class SocketBenchmark {
     }
 
     /**
-     * The floor and the two uncontended forms, interleaved sample by sample so that the load of a
-     * shared machine affects all three alike.
+     * The floor, the two uncontended forms and their system calls alone, interleaved sample by
+     * sample so that the load of a shared machine affects all four alike, and in one directory:
+     * the cost of {@code bind} follows the state of the file system's inode allocator where the
+     * socket is created (on ext4 it varied 21-60 µs between directories of the same run).
      *
-     * @return bind floor, backend, registry
+     * @return bind floor, backend, registry, system calls alone
      */
     private static Stats[] uncontendedBesideBindFloor(Path work) throws Exception {
-        Path floorSocket = work.resolve("floor.sock");
-        SocketLockBackend backend = new SocketLockBackend(SocketLockOptions.defaults(work.resolve("b")));
-        long[][] samples = new long[3][SAMPLES];
-        try (LockRegistry registry = Slocket.socket(work.resolve("r"))) {
+        Path directory = work.resolve("uncontended");
+        Path floorSocket = directory.resolve("floor.sock");
+        SocketLockBackend backend = new SocketLockBackend(SocketLockOptions.defaults(directory));
+        long[][] samples = new long[4][SAMPLES];
+        try (LockRegistry registry = Slocket.socket(directory);
+                RuleSyscalls syscalls = new RuleSyscalls(directory)) {
             for (int i = 0; i < WARM_UP + SAMPLES; i++) {
                 long start = System.nanoTime();
                 try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -123,17 +131,71 @@ public final class SocketBenchmark {
                 BackendLock lock = backend.acquire("uncontended", Deadline.never(), reason -> { });
                 lock.release();
                 long backendDone = System.nanoTime();
-                registry.acquire("uncontended").release();
+                registry.acquire("uncontended-registry").release();
                 long registryDone = System.nanoTime();
+                syscalls.cycle();
+                long syscallsDone = System.nanoTime();
                 if (i >= WARM_UP) {
                     samples[0][i - WARM_UP] = floorDone - start;
                     samples[1][i - WARM_UP] = backendDone - floorDone;
                     samples[2][i - WARM_UP] = registryDone - backendDone;
+                    samples[3][i - WARM_UP] = syscallsDone - registryDone;
                 }
             }
         }
         backend.close();
-        return new Stats[] { Stats.of(samples[0]), Stats.of(samples[1]), Stats.of(samples[2]) };
+        return new Stats[] { Stats.of(samples[0]), Stats.of(samples[1]), Stats.of(samples[2]), Stats.of(samples[3]) };
+    }
+
+    /**
+     * The system calls of the backend's uncontended acquire+release, in its order, from a plain
+     * loop with no backend code: what any implementation that keeps the issue's rules pays at
+     * least (the rule behind each call is in {@link #stepsBeyondTheFloor}).
+     */
+    private static final class RuleSyscalls implements AutoCloseable {
+
+        private final Path socket;
+
+        private final Path token;
+
+        private final FileChannel sidecar;
+
+        private final Set<PosixFilePermission> owner = PosixFilePermissions.fromString("rw-------");
+
+        RuleSyscalls(Path directory) throws IOException {
+            this.socket = directory.resolve("syscalls.sock");
+            this.token = Files.createFile(directory.resolve("syscalls.token"));
+            this.sidecar = FileChannel.open(directory.resolve("syscalls.sock.owner"), StandardOpenOption.CREATE,
+                    StandardOpenOption.READ, StandardOpenOption.WRITE);
+        }
+
+        void cycle() throws IOException {
+            FileLock arbiterRight = sidecar.tryLock(0, 1, false);
+            ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            server.bind(UnixDomainSocketAddress.of(socket), 511);
+            server.configureBlocking(false);
+            Object bound = identity();
+            Files.setPosixFilePermissions(socket, owner);
+            Files.readAttributes(token, BasicFileAttributes.class);
+            if (server.accept() != null) {
+                throw new IllegalStateException("nobody else uses " + socket);
+            }
+            server.close();
+            // one unlink, as the backend does: Files.delete would lstat once more
+            if (bound.equals(identity()) && !socket.toFile().delete()) {
+                throw new IOException("cannot delete " + socket);
+            }
+            arbiterRight.release();
+        }
+
+        private Object identity() throws IOException {
+            return Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        }
+
+        @Override
+        public void close() throws IOException {
+            sidecar.close();
+        }
     }
 
     /**
