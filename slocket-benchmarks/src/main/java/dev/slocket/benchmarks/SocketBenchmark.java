@@ -55,6 +55,9 @@ public final class SocketBenchmark {
 
     private static final int HANDOFF_ROUNDS = 20_000;
 
+    /** The backend's default socket mode. */
+    private static final Set<PosixFilePermission> SOCKET_MODE = PosixFilePermissions.fromString("rw-------");
+
     private SocketBenchmark() {
     }
 
@@ -160,8 +163,6 @@ public final class SocketBenchmark {
 
         private final FileChannel sidecar;
 
-        private final Set<PosixFilePermission> owner = PosixFilePermissions.fromString("rw-------");
-
         RuleSyscalls(Path directory) throws IOException {
             this.socket = directory.resolve("syscalls.sock");
             this.token = Files.createFile(directory.resolve("syscalls.token"));
@@ -175,7 +176,7 @@ public final class SocketBenchmark {
             server.bind(UnixDomainSocketAddress.of(socket), 511);
             server.configureBlocking(false);
             Object bound = identity();
-            Files.setPosixFilePermissions(socket, owner);
+            Files.setPosixFilePermissions(socket, SOCKET_MODE);
             Files.readAttributes(token, BasicFileAttributes.class);
             if (server.accept() != null) {
                 throw new IllegalStateException("nobody else uses " + socket);
@@ -204,7 +205,6 @@ public final class SocketBenchmark {
      */
     private static Map<String, Stats> stepsBeyondTheFloor(Path work) throws Exception {
         Path socket = work.resolve("steps.sock");
-        Set<PosixFilePermission> owner = PosixFilePermissions.fromString("rw-------");
         Map<String, Stats> steps = new LinkedHashMap<>();
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
                 FileChannel sidecar = FileChannel.open(work.resolve("steps.owner"), StandardOpenOption.CREATE,
@@ -219,7 +219,7 @@ public final class SocketBenchmark {
             }).half());
             steps.put("identity of the bound socket (`lstat`)",
                     timed(() -> Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)));
-            steps.put("socket mode 0600 (`chmod`)", timed(() -> Files.setPosixFilePermissions(socket, owner)));
+            steps.put("socket mode 0600 (`chmod`)", timed(() -> Files.setPosixFilePermissions(socket, SOCKET_MODE)));
             Path token = Files.createFile(work.resolve("steps.token"));
             steps.put("fencing counter file still the mapped one (`stat`)",
                     timed(() -> Files.readAttributes(token, BasicFileAttributes.class)));
