@@ -2,6 +2,7 @@ package dev.slocket.test.sample;
 
 import dev.slocket.HeldLock;
 import dev.slocket.test.AutoConfigureSlocket;
+import dev.slocket.test.LockEvent;
 import dev.slocket.test.TestLocks;
 
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,6 @@ class WebMvcTestLocksTests {
             assertThat(mvc.get().uri("/reports/3")).hasStatus(HttpStatus.CONFLICT);
         }
         assertThat(testLocks.history()).kindsOf("report-3").containsExactly(
-                dev.slocket.test.LockEvent.Kind.ACQUIRED, dev.slocket.test.LockEvent.Kind.RELEASED,
-                dev.slocket.test.LockEvent.Kind.TIMED_OUT);
+                LockEvent.Kind.ACQUIRED, LockEvent.Kind.RELEASED, LockEvent.Kind.TIMED_OUT);
     }
 }
