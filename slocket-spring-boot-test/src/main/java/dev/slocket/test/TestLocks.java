@@ -3,6 +3,7 @@ package dev.slocket.test;
 import dev.slocket.HeldLock;
 import dev.slocket.LockRegistry;
 import dev.slocket.internal.LocalLockRegistry;
+import dev.slocket.spring.autoconfigure.SlocketRegistries;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,8 +23,6 @@ import java.util.TreeSet;
  * }</pre>
  */
 public final class TestLocks implements AutoCloseable {
-
-    private static final String PRIMARY = "primary";
 
     private final Map<String, RegistryLocks> registries = new LinkedHashMap<>();
 
@@ -63,7 +62,7 @@ public final class TestLocks implements AutoCloseable {
      * @see RegistryLocks#holdElsewhere(String)
      */
     public HeldLock holdElsewhere(String name) {
-        return registry(PRIMARY).holdElsewhere(name);
+        return registry(SlocketRegistries.PRIMARY).holdElsewhere(name);
     }
 
     /**
@@ -73,7 +72,7 @@ public final class TestLocks implements AutoCloseable {
      * @see RegistryLocks#revoke(String)
      */
     public void revoke(String name) {
-        registry(PRIMARY).revoke(name);
+        registry(SlocketRegistries.PRIMARY).revoke(name);
     }
 
     /** @return the names the application holds now, in every registry */

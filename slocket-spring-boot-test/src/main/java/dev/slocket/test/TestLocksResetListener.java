@@ -8,7 +8,7 @@ import org.springframework.test.context.TestExecutionListener;
  * Resets {@link TestLocks} after each test method, so that no lock, hold elsewhere or history
  * carries over to the next test that shares the cached context.
  */
-public final class TestLocksResetListener implements TestExecutionListener, Ordered {
+final class TestLocksResetListener implements TestExecutionListener, Ordered {
 
     @Override
     public void afterTestMethod(TestContext testContext) {
