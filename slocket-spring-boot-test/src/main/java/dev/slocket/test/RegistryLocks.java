@@ -70,7 +70,8 @@ public final class RegistryLocks {
             throw new IllegalStateException("Interrupted while holding lock '" + name + "' elsewhere", ex);
         }
         catch (TimeoutException ex) {
-            throw new IllegalStateException("Holding lock '" + name + "' elsewhere took over " + ATTEMPT_SECONDS + " s", ex);
+            throw new IllegalStateException(
+                    "Holding lock '" + name + "' elsewhere took over " + ATTEMPT_SECONDS + " s", ex);
         }
     }
 

@@ -107,7 +107,8 @@ class TestLocksContextRunnerTests {
             context.getBean(LockRegistry.class).acquire("recorded").release();
             assertThatExceptionOfType(AssertionError.class)
                     .isThrownBy(() -> assertThat(testLocks.history()).hasLost("recorded"))
-                    .withMessageContaining("Expected lock 'recorded' to be lost").withMessageContaining("ACQUIRED 'recorded'");
+                    .withMessageContaining("Expected lock 'recorded' to be lost")
+                    .withMessageContaining("ACQUIRED 'recorded'");
             assertThatExceptionOfType(AssertionError.class)
                     .isThrownBy(() -> assertThat(testLocks.history()).hasNotAcquired("recorded"));
         });

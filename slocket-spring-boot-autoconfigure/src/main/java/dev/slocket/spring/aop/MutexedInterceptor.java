@@ -63,7 +63,8 @@ public final class MutexedInterceptor implements MethodInterceptor {
         inFlight.enter();
         try {
             return operation.handler().invoke(
-                    new LockedCall(operation, name, wait, operation.registry().get(), invocation, interruptOnLoss, inFlight));
+                    new LockedCall(operation, name, wait, operation.registry().get(), invocation, interruptOnLoss,
+                            inFlight));
         }
         finally {
             inFlight.exit();

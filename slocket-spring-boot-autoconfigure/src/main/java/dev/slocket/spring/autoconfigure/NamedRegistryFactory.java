@@ -19,8 +19,8 @@ final class NamedRegistryFactory {
 
     static LockRegistry create(String prefix, SlocketRegistryProperties properties, Duration wait) {
         return switch (properties.getBackend()) {
-            case "socket" -> Slocket.registry(
-                    new SocketLockBackend(SocketOptionsFactory.create(prefix + ".socket", properties.getSocket())), wait);
+            case "socket" -> Slocket.registry(new SocketLockBackend(
+                    SocketOptionsFactory.create(prefix + ".socket", properties.getSocket())), wait);
             case "file" -> Slocket.registry(
                     new FileLockBackend(FileOptionsFactory.create(prefix + ".file", properties.getFile())), wait);
             case "memory" -> Slocket.registry(new MemoryLockBackend(), wait);

@@ -35,8 +35,7 @@ final class NamedS3Registry {
 
     static LockRegistry create(BeanFactory beanFactory, String client, String prefix, SlocketS3Properties s3,
             Duration wait) {
-        return Slocket.registry(
-                new S3LockBackend(beanFactory.getBean(client, S3Client.class), S3OptionsFactory.create(prefix + ".s3", s3)),
-                wait);
+        S3Client s3Client = beanFactory.getBean(client, S3Client.class);
+        return Slocket.registry(new S3LockBackend(s3Client, S3OptionsFactory.create(prefix + ".s3", s3)), wait);
     }
 }

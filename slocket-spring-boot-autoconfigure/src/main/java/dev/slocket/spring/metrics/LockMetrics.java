@@ -40,10 +40,10 @@ public final class LockMetrics implements LockObserver {
     public LockMetrics(String registryId, LockRegistry registry, MeterRegistry meters) {
         this.meters = meters;
         this.registryId = registryId;
-        Tags backend = Tags.of("backend", registry.backendType(), "registry", registryId);
-        Gauge.builder("slocket.locks.held", registry, r -> LockCounts.of(r.locks()).held()).tags(backend)
+        Tags registryTags = Tags.of("backend", registry.backendType(), "registry", registryId);
+        Gauge.builder("slocket.locks.held", registry, r -> LockCounts.of(r.locks()).held()).tags(registryTags)
                 .description("Locks this instance holds").register(meters);
-        Gauge.builder("slocket.locks.waiting", registry, r -> LockCounts.of(r.locks()).waiting()).tags(backend)
+        Gauge.builder("slocket.locks.waiting", registry, r -> LockCounts.of(r.locks()).waiting()).tags(registryTags)
                 .description("Threads of this instance waiting for a lock").register(meters);
     }
 

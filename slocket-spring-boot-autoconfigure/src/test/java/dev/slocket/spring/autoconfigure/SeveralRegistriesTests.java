@@ -103,9 +103,11 @@ class SeveralRegistriesTests {
     void anUnknownBackendOrABadOptionOfANamedRegistryFailsStartUpNamingTheProperty() {
         runner.withPropertyValues("slocket.backend=memory", "slocket.registries.jobs.backend=carrier-pigeon")
                 .run(context -> assertThat(context).getFailure()
-                        .hasMessageContaining("slocket.registries.jobs.backend").hasMessageContaining("carrier-pigeon"));
+                        .hasMessageContaining("slocket.registries.jobs.backend")
+                        .hasMessageContaining("carrier-pigeon"));
         runner.withPropertyValues("slocket.backend=memory", "slocket.registries.jobs.backend=file",
-                "slocket.registries.jobs.file.directory=" + files, "slocket.registries.jobs.file.watch-poll-interval=1ms")
+                "slocket.registries.jobs.file.directory=" + files,
+                "slocket.registries.jobs.file.watch-poll-interval=1ms")
                 .run(context -> assertThat(context).getFailure().rootCause()
                         .hasMessageContaining("slocket.registries.jobs.file.watch-poll-interval"));
         runner.withPropertyValues("slocket.backend=memory", "slocket.registries.primary.backend=memory")

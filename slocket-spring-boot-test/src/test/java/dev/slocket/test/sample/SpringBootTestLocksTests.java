@@ -41,7 +41,8 @@ class SpringBootTestLocksTests {
 
     @Test
     void aLockHeldElsewhereMakesSkipAndThrowHappenWithoutThreads() {
-        try (HeldLock report = testLocks.holdElsewhere("report-7"); HeldLock importing = testLocks.holdElsewhere("import")) {
+        try (HeldLock report = testLocks.holdElsewhere("report-7");
+                HeldLock importing = testLocks.holdElsewhere("import")) {
             assertThat(reports.build("7")).isNull();
             assertThat(reports.build("8")).isEqualTo("report 8");
             assertThatExceptionOfType(LockTimeoutException.class).isThrownBy(reports::importAll);
