@@ -55,6 +55,15 @@ public @interface Mutexed {
      */
     OnTimeout onTimeout() default OnTimeout.THROW;
 
+    /**
+     * The id of the registry that holds the lock: a named registry configured under
+     * {@code slocket.registries.<id>.*} (or any {@code LockRegistry} bean qualified by that id).
+     * Empty uses the primary registry ({@code slocket.backend}). An unknown id fails start-up.
+     *
+     * @return the registry id
+     */
+    String registry() default "";
+
     /** What a {@link Mutexed} call does when it could not get the lock in time. */
     enum OnTimeout {
 

@@ -44,6 +44,16 @@ public interface LockObserver {
         /** The lock was acquired. */
         void acquired();
 
+        /**
+         * The lock was acquired with this fencing token; the registry calls this instead of
+         * {@link #acquired()}, which the default forwards to.
+         *
+         * @param fencingToken the token of the new hold
+         */
+        default void acquired(long fencingToken) {
+            acquired();
+        }
+
         /** The wait elapsed. */
         void timedOut();
 

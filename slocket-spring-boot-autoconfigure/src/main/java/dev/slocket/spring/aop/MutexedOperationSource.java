@@ -1,5 +1,6 @@
 package dev.slocket.spring.aop;
 
+import dev.slocket.LockRegistry;
 import dev.slocket.annotation.Mutexed;
 
 import java.lang.reflect.Method;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.convert.DurationStyle;
@@ -34,6 +36,8 @@ public final class MutexedOperationSource {
 
     private final List<MutexedReturnHandler> handlers;
 
+    private final MutexedRegistries registries;
+
     private final SpelExpressionParser parser = new SpelExpressionParser();
 
     private final Map<MethodClassKey, Optional<MutexedOperation>> cache = new ConcurrentHashMap<>();
@@ -41,10 +45,13 @@ public final class MutexedOperationSource {
     /**
      * @param environment resolves {@code ${...}} placeholders
      * @param handlers the return handlers to consult in order; the last must support every type
+     * @param registries finds the registry each declaration names
      */
-    public MutexedOperationSource(Environment environment, List<MutexedReturnHandler> handlers) {
+    public MutexedOperationSource(Environment environment, List<MutexedReturnHandler> handlers,
+            MutexedRegistries registries) {
         this.environment = environment;
         this.handlers = List.copyOf(handlers);
+        this.registries = registries;
     }
 
     /**
@@ -82,7 +89,8 @@ public final class MutexedOperationSource {
         }
         MutexedReturnHandler handler = handlers.stream().filter(h -> h.supports(returnType)).findFirst()
                 .orElseThrow();
-        return Optional.of(new MutexedOperation(specific, template, name, waitFor, mutexed.onTimeout(), handler));
+        return Optional.of(new MutexedOperation(specific, template, name, waitFor, mutexed.onTimeout(), handler,
+                findRegistry(specific, resolve(specific, "registry", mutexed.registry()))));
     }
 
     private String resolve(Method method, String attribute, String text) {
@@ -91,6 +99,15 @@ public final class MutexedOperationSource {
         }
         catch (IllegalArgumentException ex) {
             throw invalid(method, attribute + " '" + text + "': " + ex.getMessage());
+        }
+    }
+
+    private Supplier<LockRegistry> findRegistry(Method method, String id) {
+        try {
+            return registries.find(id);
+        }
+        catch (IllegalArgumentException ex) {
+            throw invalid(method, ex.getMessage());
         }
     }
 

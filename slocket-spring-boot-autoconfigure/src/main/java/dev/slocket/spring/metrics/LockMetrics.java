@@ -15,7 +15,8 @@ import io.micrometer.core.instrument.Timer;
 
 /**
  * Micrometer meters of a registry. Tag {@code lock} is the {@code @Mutexed} template or the
- * programmatic name, never an evaluated name, so cardinality stays bounded.
+ * programmatic name, never an evaluated name, so cardinality stays bounded. Every meter has tag
+ * {@code registry}: {@code primary} or the id of a {@code slocket.registries} registry.
  * <ul>
  * <li>{@code slocket.lock.wait} (timer; outcome {@code acquired}, {@code timeout}, {@code failed})</li>
  * <li>{@code slocket.lock.hold} (timer; outcome {@code released}, {@code lost})</li>
@@ -27,18 +28,22 @@ public final class LockMetrics implements LockObserver {
 
     private final MeterRegistry meters;
 
+    private final String registryId;
+
     /**
      * Registers the gauges; register this as the registry's observer for the rest.
      *
+     * @param registryId the registry's id, the value of tag {@code registry}
      * @param registry the lock registry
      * @param meters where the meters go
      */
-    public LockMetrics(LockRegistry registry, MeterRegistry meters) {
+    public LockMetrics(String registryId, LockRegistry registry, MeterRegistry meters) {
         this.meters = meters;
-        Tags backend = Tags.of("backend", registry.backendType());
-        Gauge.builder("slocket.locks.held", registry, r -> LockCounts.of(r.locks()).held()).tags(backend)
+        this.registryId = registryId;
+        Tags registryTags = Tags.of("backend", registry.backendType(), "registry", registryId);
+        Gauge.builder("slocket.locks.held", registry, r -> LockCounts.of(r.locks()).held()).tags(registryTags)
                 .description("Locks this instance holds").register(meters);
-        Gauge.builder("slocket.locks.waiting", registry, r -> LockCounts.of(r.locks()).waiting()).tags(backend)
+        Gauge.builder("slocket.locks.waiting", registry, r -> LockCounts.of(r.locks()).waiting()).tags(registryTags)
                 .description("Threads of this instance waiting for a lock").register(meters);
     }
 
@@ -83,7 +88,7 @@ public final class LockMetrics implements LockObserver {
                 .description("How long threads waited for a lock").register(meters);
     }
 
-    private static Tags tags(ObservedLock lock) {
-        return Tags.of("lock", lock.template(), "backend", lock.backend());
+    private Tags tags(ObservedLock lock) {
+        return Tags.of("lock", lock.template(), "backend", lock.backend(), "registry", registryId);
     }
 }
