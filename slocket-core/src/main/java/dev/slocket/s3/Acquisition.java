@@ -8,18 +8,28 @@ import software.amazon.awssdk.core.exception.SdkException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One call of {@code acquire}: list the lock's folder; if the newest generation is released
- * (or there is none) create the next one with {@code If-None-Match: *}; if it is held, poll with
- * jittered exponential backoff and take over by creating the next generation once the holder's
- * object has stayed unchanged (same ETag) for {@code lease + safety margin} on our monotonic clock.
- * If this instance itself released the newest generation it knows of, less than half of
- * {@link DeferredDeletes#CREATE_WINDOW} after creating it, it creates the next one without
- * listing first.
+ * (or there is none) create the next one with {@code If-None-Match: *}; if it is held, wait for
+ * it with jittered exponential backoff and take over by creating the next generation once the
+ * holder's object has stayed unchanged (same ETag) for {@code lease + safety margin} on our
+ * monotonic clock. If this instance itself released the newest generation it knows of, less
+ * than half of {@link DeferredDeletes#CREATE_WINDOW} after creating it, it creates the next one
+ * without listing first.
+ *
+ * <p>Waiting does not list: each poll is a HEAD of the held generation's release marker and a
+ * HEAD of the generation object (together 16% of the price of one LIST on AWS). The
+ * acquisition lists again only when the marker exists, the object is gone (superseded and
+ * deleted), or the object kept its ETag long enough for a takeover; the listing then decides
+ * exactly as before, so every race is still decided by an atomic create. A newer generation
+ * created by someone else's takeover is found through that listing: its creator deletes the
+ * generation we watch a few seconds later, and until then the unchanged object makes our own
+ * takeover due, whose listing shows the newer generation.
  *
  * <p>Uncontended, that is at most four requests per acquire and release: list (not on the quick
  * path), create, release marker, and at most one deferred delete of superseded keys.
@@ -103,19 +113,71 @@ final class Acquisition {
             if (deadline.isExpired()) {
                 return null;
             }
-            listed = (created != null) ? created.listedAfter() : null;
-            if (listed == null) {
-                Thread.sleep(nextPollMillis());
+            if (created == null) {
+                if (!awaitChange()) {
+                    return null;
+                }
+                listed = null;
+            }
+            else {
+                listed = created.listedAfter();
+                if (listed == null) {
+                    Thread.sleep(nextPollMillis());
+                }
             }
         }
     }
 
+    /**
+     * Polls the watched generation until a listing may show something new: its release marker
+     * exists, its object is gone, or its object kept the same ETag until a takeover is due.
+     * A new ETag starts the watch again, without listing.
+     *
+     * @return {@code true} to list again, {@code false} when the deadline passed first
+     */
+    private boolean awaitChange() throws InterruptedException {
+        while (true) {
+            Thread.sleep(nextPollMillis());
+            if (headRetrying(LockKeys.markerKey(folder, watch.generation())).isPresent()) {
+                return true;
+            }
+            long sent = System.nanoTime();
+            Optional<String> etag = headRetrying(LockKeys.generationKey(folder, watch.generation()));
+            if (etag.isEmpty()) {
+                return true;
+            }
+            if (!sameEtag(etag.get(), watch.etag())) {
+                watch = new Watch(watch.generation(), etag.get(), System.nanoTime(), watch.leaseNanos(), watch.owner());
+            }
+            else if (sent - watch.firstSeenNanos() >= takeoverAfterNanos()) {
+                return true;
+            }
+            if (deadline.isExpired()) {
+                return false;
+            }
+        }
+    }
+
+    /** ETags compared as S3 sends them in listings and HEAD answers, which may differ in quoting only. */
+    private static boolean sameEtag(String one, String other) {
+        return unquoted(one).equals(unquoted(other));
+    }
+
+    private static String unquoted(String etag) {
+        return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")
+                ? etag.substring(1, etag.length() - 1) : etag;
+    }
+
+    private long takeoverAfterNanos() {
+        return watch.leaseNanos() + context.options().safetyMargin().toNanos();
+    }
+
     private boolean takeoverDue(Listing listing, long listSent, long listReceived) throws InterruptedException {
-        if (watch == null || watch.generation() != listing.latest() || !watch.etag().equals(listing.latestEtag())) {
+        if (watch == null || watch.generation() != listing.latest() || !sameEtag(watch.etag(), listing.latestEtag())) {
             watch = observe(listing, listReceived);
             return false;
         }
-        return listSent - watch.firstSeenNanos() >= watch.leaseNanos() + context.options().safetyMargin().toNanos();
+        return listSent - watch.firstSeenNanos() >= takeoverAfterNanos();
     }
 
     private Watch observe(Listing listing, long seenNanos) throws InterruptedException {
@@ -138,8 +200,7 @@ final class Acquisition {
     private long nextPollMillis() {
         long delay = poll.next();
         if (watch != null) {
-            long dueIn = watch.firstSeenNanos() + watch.leaseNanos() + context.options().safetyMargin().toNanos()
-                    - System.nanoTime();
+            long dueIn = watch.firstSeenNanos() + takeoverAfterNanos() - System.nanoTime();
             delay = Math.min(delay, Math.max(1, dueIn / 1_000_000 + 1));
         }
         return Math.max(1, deadline.remainingMillisAtMost(delay, TimeUnit.MILLISECONDS));
@@ -194,16 +255,7 @@ final class Acquisition {
     }
 
     private Optional<S3Calls.Stored> readRetrying(String key) throws InterruptedException {
-        while (true) {
-            try {
-                Optional<S3Calls.Stored> stored = context.calls().read(key, context.options().requestTimeout());
-                failures.reset();
-                return stored;
-            }
-            catch (SdkException ex) {
-                failures.failed(ex, "Reading " + key + " in bucket " + context.calls().bucket(), deadline);
-            }
-        }
+        return retrying("Reading " + key, () -> context.calls().read(key, context.options().requestTimeout()));
     }
 
     /**
@@ -235,16 +287,29 @@ final class Acquisition {
         return new Created(lock, null);
     }
 
+    private Optional<String> headRetrying(String key) throws InterruptedException {
+        return retrying("Polling S3 lock '" + name + "' (" + key + ")",
+                () -> context.calls().etag(key, context.options().requestTimeout()));
+    }
+
     private Listed listRetrying() throws InterruptedException {
+        return retrying("Listing S3 lock '" + name + "'", () -> {
+            long sent = System.nanoTime();
+            Listing listing = context.calls().list(folder, context.options().requestTimeout());
+            return new Listed(listing, sent, System.nanoTime());
+        });
+    }
+
+    /** Sends {@code call} until it works; a run of failures ends as {@link FailureRun} decides. */
+    private <T> T retrying(String what, Supplier<T> call) throws InterruptedException {
         while (true) {
             try {
-                long sent = System.nanoTime();
-                Listing listing = context.calls().list(folder, context.options().requestTimeout());
+                T result = call.get();
                 failures.reset();
-                return new Listed(listing, sent, System.nanoTime());
+                return result;
             }
             catch (SdkException ex) {
-                failures.failed(ex, "Listing S3 lock '" + name + "' in bucket " + context.calls().bucket(), deadline);
+                failures.failed(ex, what + " in bucket " + context.calls().bucket(), deadline);
             }
         }
     }
