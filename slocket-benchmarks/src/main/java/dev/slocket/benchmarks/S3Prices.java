@@ -39,13 +39,13 @@ final class S3Prices {
                 .sum();
     }
 
-    /** @return e.g. {@code "ListObjectsV2 40.00, HeadObject 2.00"}: each count multiplied by {@code scale} */
+    /** @return e.g. {@code "ListObjectsV2 40.000, HeadObject 2.000"}: each count multiplied by {@code scale} */
     static String describe(Map<String, Integer> byOperation, double scale) {
         if (byOperation.isEmpty()) {
             return "none";
         }
         return byOperation.entrySet().stream()
-                .map(sent -> String.format(Locale.ROOT, "%s %.2f", sent.getKey(), sent.getValue() * scale))
+                .map(sent -> String.format(Locale.ROOT, "%s %.3f", sent.getKey(), sent.getValue() * scale))
                 .collect(Collectors.joining(", "));
     }
 }

@@ -66,6 +66,9 @@ final class Acquisition {
 
     private Watch watch;
 
+    /** The watch whose takeover a poll found due: a HEAD sent lease + margin after it began still showed its ETag. */
+    private Watch dueByPoll;
+
     Acquisition(HoldContext context, String name, String folder, Deadline deadline, LossListener lossListener) {
         this.context = context;
         this.name = name;
@@ -150,6 +153,7 @@ final class Acquisition {
                 watch = new Watch(watch.generation(), etag.get(), System.nanoTime(), watch.leaseNanos(), watch.owner());
             }
             else if (sent - watch.firstSeenNanos() >= takeoverAfterNanos()) {
+                dueByPoll = watch;
                 return true;
             }
             if (deadline.isExpired()) {
@@ -172,7 +176,18 @@ final class Acquisition {
         return watch.leaseNanos() + context.options().safetyMargin().toNanos();
     }
 
+    /**
+     * Whether the holder's object stayed unchanged for lease + margin: seen in two listings, or in
+     * two HEAD answers of the polls followed by this listing, which shows that no newer generation
+     * exists (HEAD and listing ETags are never compared for a takeover, in case a store formats them
+     * differently).
+     */
     private boolean takeoverDue(Listing listing, long listSent, long listReceived) throws InterruptedException {
+        Watch polled = dueByPoll;
+        dueByPoll = null;
+        if (polled != null && polled == watch && watch.generation() == listing.latest()) {
+            return true;
+        }
         if (watch == null || watch.generation() != listing.latest() || !sameEtag(watch.etag(), listing.latestEtag())) {
             watch = observe(listing, listReceived);
             return false;
