@@ -5,7 +5,6 @@ import dev.slocket.spi.LossListener;
 
 import software.amazon.awssdk.core.exception.SdkException;
 
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -18,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * (or there is none) create the next one with {@code If-None-Match: *}; if it is held, wait for
  * it with jittered exponential backoff and take over by creating the next generation once the
  * holder's object has stayed unchanged (same ETag) for {@code lease + safety margin} on our
- * monotonic clock. If this instance itself released the newest generation it knows of, less
+ * monotonic clock ({@link HolderWatch}). If this instance itself released the newest generation it knows of, less
  * than half of {@link DeferredDeletes#CREATE_WINDOW} after creating it, it creates the next one
  * without listing first.
  *
@@ -37,10 +36,6 @@ import org.slf4j.LoggerFactory;
 final class Acquisition {
 
     private static final Logger log = LoggerFactory.getLogger(Acquisition.class);
-
-    /** A held generation being watched: when we first saw it with this ETag, and its holder's lease. */
-    private record Watch(long generation, String etag, long firstSeenNanos, long leaseNanos, String owner) {
-    }
 
     private final HoldContext context;
 
@@ -64,10 +59,7 @@ final class Acquisition {
     private record Created(S3HeldLock lock, Listed listedAfter) {
     }
 
-    private Watch watch;
-
-    /** The watch whose takeover a poll found due: a HEAD sent lease + margin after it began still showed its ETag. */
-    private Watch dueByPoll;
+    private final HolderWatch watch;
 
     Acquisition(HoldContext context, String name, String folder, Deadline deadline, LossListener lossListener) {
         this.context = context;
@@ -78,6 +70,7 @@ final class Acquisition {
         S3LockOptions options = context.options();
         this.poll = new Backoff(options.pollMin(), options.pollMax());
         this.failures = new FailureRun(options.failureTimeout(), options.pollMin(), options.pollMax());
+        this.watch = new HolderWatch(options.lease(), options.safetyMargin());
     }
 
     /** @return the hold, or {@code null} when the deadline passed first */
@@ -105,7 +98,8 @@ final class Acquisition {
             else if (deadline.isExpired()) {
                 return null;
             }
-            else if (takeoverDue(listing, listed.sentNanos(), listed.receivedNanos())) {
+            else if (watch.takeoverDue(listing, listed.sentNanos(), listed.receivedNanos(),
+                    generation -> readRetrying(LockKeys.generationKey(folder, generation)))) {
                 log.warn("Taking over S3 lock '{}': generation {} of {} unchanged for its lease plus {}", name,
                         listing.latest(), watch.owner(), context.options().safetyMargin());
                 created = create(listing.latest(), listed.sentNanos());
@@ -134,7 +128,7 @@ final class Acquisition {
     /**
      * Polls the watched generation until a listing may show something new: its release marker
      * exists, its object is gone, or its object kept the same ETag until a takeover is due.
-     * A new ETag starts the watch again, without listing.
+     * A new ETag starts the watch again, without listing ({@link HolderWatch}).
      *
      * @return {@code true} to list again, {@code false} when the deadline passed first
      */
@@ -146,14 +140,7 @@ final class Acquisition {
             }
             long sent = System.nanoTime();
             Optional<String> etag = headRetrying(LockKeys.generationKey(folder, watch.generation()));
-            if (etag.isEmpty()) {
-                return true;
-            }
-            if (!sameEtag(etag.get(), watch.etag())) {
-                watch = new Watch(watch.generation(), etag.get(), System.nanoTime(), watch.leaseNanos(), watch.owner());
-            }
-            else if (sent - watch.firstSeenNanos() >= takeoverAfterNanos()) {
-                dueByPoll = watch;
+            if (etag.isEmpty() || watch.polled(etag.get(), sent, System.nanoTime())) {
                 return true;
             }
             if (deadline.isExpired()) {
@@ -162,62 +149,8 @@ final class Acquisition {
         }
     }
 
-    /** ETags compared as S3 sends them in listings and HEAD answers, which may differ in quoting only. */
-    private static boolean sameEtag(String one, String other) {
-        return unquoted(one).equals(unquoted(other));
-    }
-
-    private static String unquoted(String etag) {
-        return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")
-                ? etag.substring(1, etag.length() - 1) : etag;
-    }
-
-    private long takeoverAfterNanos() {
-        return watch.leaseNanos() + context.options().safetyMargin().toNanos();
-    }
-
-    /**
-     * Whether the holder's object stayed unchanged for lease + margin: seen in two listings, or in
-     * two HEAD answers of the polls followed by this listing, which shows that no newer generation
-     * exists (HEAD and listing ETags are never compared for a takeover, in case a store formats them
-     * differently).
-     */
-    private boolean takeoverDue(Listing listing, long listSent, long listReceived) throws InterruptedException {
-        Watch polled = dueByPoll;
-        dueByPoll = null;
-        if (polled != null && polled == watch && watch.generation() == listing.latest()) {
-            return true;
-        }
-        if (watch == null || watch.generation() != listing.latest() || !sameEtag(watch.etag(), listing.latestEtag())) {
-            watch = observe(listing, listReceived);
-            return false;
-        }
-        return listSent - watch.firstSeenNanos() >= takeoverAfterNanos();
-    }
-
-    private Watch observe(Listing listing, long seenNanos) throws InterruptedException {
-        long leaseNanos = context.options().lease().toNanos();
-        String owner = "?";
-        if (watch != null && watch.generation() == listing.latest()) {
-            leaseNanos = watch.leaseNanos();
-            owner = watch.owner();
-        }
-        else {
-            Optional<S3Calls.Stored> stored = readRetrying(LockKeys.generationKey(folder, listing.latest()));
-            if (stored.isPresent() && stored.get().body().leaseMs() > 0) {
-                leaseNanos = Duration.ofMillis(stored.get().body().leaseMs()).toNanos();
-                owner = stored.get().body().owner();
-            }
-        }
-        return new Watch(listing.latest(), listing.latestEtag(), seenNanos, leaseNanos, owner);
-    }
-
     private long nextPollMillis() {
-        long delay = poll.next();
-        if (watch != null) {
-            long dueIn = watch.firstSeenNanos() + takeoverAfterNanos() - System.nanoTime();
-            delay = Math.min(delay, Math.max(1, dueIn / 1_000_000 + 1));
-        }
+        long delay = Math.min(poll.next(), Math.max(1, watch.dueInNanos() / 1_000_000 + 1));
         return Math.max(1, deadline.remainingMillisAtMost(delay, TimeUnit.MILLISECONDS));
     }
 
