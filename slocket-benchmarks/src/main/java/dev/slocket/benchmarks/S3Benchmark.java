@@ -72,14 +72,14 @@ public final class S3Benchmark {
                     cycle[i] = System.nanoTime() - start;
                     Map<String, Integer> cycleByType = counter.resetByOperation();
                     cycleByType.forEach((type, sentOfType) -> byType.merge(type, sentOfType, Integer::sum));
-                    int sent = cycleByType.values().stream().mapToInt(Integer::intValue).sum();
+                    int sent = S3Prices.total(cycleByType);
                     lockRequests += sent;
                     maxRequests = Math.max(maxRequests, sent);
                 }
                 long drainStart = System.nanoTime();
                 Map<String, Integer> deferredByType = awaitDeferredDeletes(server, options.keyPrefix() + "bench/",
                         counter, options.lease().multipliedBy(3));
-                int deferred = deferredByType.values().stream().mapToInt(Integer::intValue).sum();
+                int deferred = S3Prices.total(deferredByType);
                 deferredByType.forEach((type, sentOfType) -> byType.merge(type, sentOfType, Integer::sum));
                 System.out.printf(Locale.ROOT, "S3 uncontended acquire+release, %d iterations, lease %s%n",
                         iterations, options.lease());
@@ -109,8 +109,8 @@ public final class S3Benchmark {
      *
      * @return the requests the registry sent meanwhile, by type
      */
-    private static Map<String, Integer> awaitDeferredDeletes(S3ProxyServer server, String folder, RequestCounter counter,
-            Duration atMost) throws InterruptedException {
+    private static Map<String, Integer> awaitDeferredDeletes(S3ProxyServer server, String folder,
+            RequestCounter counter, Duration atMost) throws InterruptedException {
         counter.reset();
         long until = System.nanoTime() + atMost.toNanos();
         try (S3Client lister = server.client()) {

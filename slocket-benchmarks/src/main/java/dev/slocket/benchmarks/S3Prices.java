@@ -33,6 +33,11 @@ final class S3Prices {
         return TIER_1.contains(operation) ? TIER_1_PER_REQUEST : TIER_2_PER_REQUEST;
     }
 
+    /** @return how many requests there are of all types */
+    static int total(Map<String, Integer> byOperation) {
+        return byOperation.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
     /** @return the price of the requests in dollars, each count multiplied by {@code scale} */
     static double dollars(Map<String, Integer> byOperation, double scale) {
         return byOperation.entrySet().stream().mapToDouble(sent -> price(sent.getKey()) * sent.getValue() * scale)

@@ -89,7 +89,7 @@ final class S3WaitingCost {
             int acquired) {
         double perWaiterMinute = 1 / (waiters * minutes);
         double perMinute = 1 / minutes;
-        int total = waiting.values().stream().mapToInt(Integer::intValue).sum();
+        int total = S3Prices.total(waiting);
         System.out.printf(Locale.ROOT, "  %d waiter(s), %.2f min counted%s%n", waiters, minutes,
                 acquired > 0 ? "; " + acquired + " ACQUIRED THE HELD LOCK" : "");
         System.out.printf(Locale.ROOT, "    per waiter-minute: %.2f requests (%s), $%.7f; per waiter-hour $%.5f%n",

@@ -98,7 +98,7 @@ final class HolderWatch {
         return seen.owner();
     }
 
-    /** @return nanoseconds until a takeover falls due if the object stays unchanged; {@code Long.MAX_VALUE} before any watch */
+    /** @return nanoseconds until a takeover falls due if nothing changes; {@code Long.MAX_VALUE} before any watch */
     long dueInNanos() {
         return seen == null ? Long.MAX_VALUE : seen.firstSeenNanos() + takeoverAfterNanos() - System.nanoTime();
     }
