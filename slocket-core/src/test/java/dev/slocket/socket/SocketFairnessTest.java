@@ -164,7 +164,7 @@ class SocketFairnessTest {
         other.close();
         ours.get(WAIT.toSeconds(), TimeUnit.SECONDS).release();
         // both loop: the other process reconnects only after our release and our next acquire
-        CompletableFuture<BackendLock> oursAgain = acquireAsync(backend, "loop");
+        CompletableFuture<BackendLock> oursAgain = acquireQueuedHere(backend, "loop");
         SocketChannel otherAgain = connect(socket);
         assertGranted(otherAgain);
         assertThat(oursAgain).isNotDone();
