@@ -6,8 +6,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedList;
-import java.util.ListIterator;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -60,14 +58,7 @@ final class Arbiter {
     /** How long a place is kept for a grantee that released, and what counts as this process looping. */
     private final long keepPlaceNanos;
 
-    /**
-     * FIFO of waiters: {@link SocketChannel}s of other processes, {@link LocalWaiter}s of ours, and
-     * at most one {@link KeptPlace}.
-     */
-    private final LinkedList<Object> queue = new LinkedList<>();
-
-    /** The place kept in {@link #queue} for the last grantee, if any. */
-    private KeptPlace kept;
+    private final WaitQueue queue = new WaitQueue();
 
     private SocketChannel grantee;
 
@@ -169,7 +160,7 @@ final class Arbiter {
         acceptPending();
         keepPlaceOnlyForALoop();
         LocalWaiter waiter = new LocalWaiter();
-        queue.add(waiter);
+        queue.addLocal(waiter);
         handOver();
         return waiter;
     }
@@ -228,17 +219,7 @@ final class Arbiter {
             closeQuietly(client);
             return;
         }
-        if (kept != null && !kept.isExpired(System.nanoTime())) {
-            ListIterator<Object> places = queue.listIterator();
-            while (places.next() != kept) {
-                // find the kept place
-            }
-            places.set(client);
-            kept = null;
-        }
-        else {
-            queue.add(client);
-        }
+        queue.addConnection(client, System.nanoTime());
         if (served) {
             // registration must happen on the loop thread, or its selector would not see the channel
             ArbiterLoop.get().execute(() -> watchIfWaiting(client));
@@ -263,17 +244,10 @@ final class Arbiter {
     }
 
     private void handOver() {
-        while (grantee == null && !selfHolds && !queue.isEmpty()) {
-            if (queue.peek() == kept) {
-                if (!kept.isExpired(System.nanoTime())) {
-                    // the lock stays free until a process takes the kept place or it expires
-                    return;
-                }
-                kept = null;
-            }
-            Object next = queue.poll();
-            if (next instanceof KeptPlace) {
-                continue;
+        while (grantee == null && !selfHolds) {
+            Object next = queue.next(System.nanoTime());
+            if (next == null) {
+                break;
             }
             if (next instanceof LocalWaiter local) {
                 selfHolds = local.grant();
@@ -284,6 +258,10 @@ final class Arbiter {
                     local.nudge();
                 }
             }
+        }
+        if (grantee == null && !selfHolds && !queue.isEmpty()) {
+            // a kept place comes first: the lock stays free until it is taken or expires
+            return;
         }
         if (grantee == null && !selfHolds && !served) {
             close(true);
@@ -322,10 +300,8 @@ final class Arbiter {
         if (grantee != null) {
             watch(loop, grantee);
         }
-        for (Object waiter : queue) {
-            if (waiter instanceof SocketChannel client) {
-                watch(loop, client);
-            }
+        for (SocketChannel client : queue.connections()) {
+            watch(loop, client);
         }
     }
 
@@ -395,24 +371,21 @@ final class Arbiter {
      * may never come back.
      */
     private void keepPlaceOnlyForALoop() {
-        if (kept != null && System.nanoTime() - selfReleasedAt >= keepPlaceNanos) {
-            queue.remove(kept);
-            kept = null;
+        if (queue.hasKeptPlace() && System.nanoTime() - selfReleasedAt >= keepPlaceNanos) {
+            queue.dropKeptPlace();
         }
     }
 
     /** Keeps a place at the back of the queue for the grantee that just left (see {@link KeptPlace}). */
     private void keepPlace() {
-        if (kept != null) {
-            queue.remove(kept);
-        }
-        kept = new KeptPlace(System.nanoTime() + keepPlaceNanos);
-        queue.add(kept);
+        queue.keepPlace(System.nanoTime() + keepPlaceNanos);
         ArbiterLoop.get().schedule(this::keptPlaceExpired, keepPlaceNanos);
     }
 
     private synchronized void keptPlaceExpired() {
         if (!closed) {
+            // the process may have reconnected while the loop thread was kept from accepting
+            acceptPending();
             handOver();
         }
     }
@@ -434,16 +407,14 @@ final class Arbiter {
         }
         closed = true;
         closeQuietly(server);
-        for (Object waiter : queue) {
+        for (Object waiter : queue.drain()) {
             if (waiter instanceof LocalWaiter local) {
                 local.cancel();
             }
-            else if (waiter instanceof SocketChannel client) {
-                disconnect(client);
+            else {
+                disconnect((SocketChannel) waiter);
             }
         }
-        queue.clear();
-        kept = null;
         boolean tombstone = grantee != null && grantee.isOpen();
         if (grantee != null) {
             disconnect(grantee);

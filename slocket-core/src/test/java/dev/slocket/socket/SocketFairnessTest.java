@@ -77,14 +77,7 @@ class SocketFairnessTest {
     }
 
     private CompletableFuture<BackendLock> acquireAsync(SocketLockBackend backend, String name) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return backend.acquire(name, Deadline.after(WAIT), reason -> { });
-            }
-            catch (InterruptedException ex) {
-                throw new IllegalStateException(ex);
-            }
-        }, executor);
+        return SocketTestSupport.acquireAsync(backend, name, WAIT, executor);
     }
 
     /** Acquires on a thread of its own and returns once that thread waits in the arbiter's queue. */
@@ -128,60 +121,64 @@ class SocketFairnessTest {
         assertThat(new String(grant.array(), StandardCharsets.US_ASCII)).isEqualTo("OK");
     }
 
-    @Test
-    void aReacquireRightAfterReleaseQueuesBehindWaitersInTheBacklogAndConnected() throws Exception {
-        SocketLockBackend backend = backend(Duration.ofMinutes(1));
-        BackendLock held = backend.acquire("fifo", Deadline.after(WAIT), reason -> { });
-        Path socket = backend.socketPath("fifo");
-        SocketChannel first = connect(socket);
+    /**
+     * This process holds; another connects, is granted on our release, and hands the lock back to
+     * the thread of ours that queued meanwhile as it leaves.
+     *
+     * @return that thread's hold; the arbiter now keeps a place for the other process
+     */
+    private BackendLock afterAnotherProcessHadItsTurn(SocketLockBackend backend, String name) throws Exception {
+        BackendLock held = backend.acquire(name, Deadline.after(WAIT), reason -> { });
+        SocketChannel other = connect(backend.socketPath(name));
         held.release();
-        // the waiter was still in the backlog: it comes first, the arbiter's own process second
-        assertThat(backend.acquire("fifo", Deadline.after(Duration.ZERO), reason -> { })).isNull();
-        assertGranted(first);
+        assertGranted(other);
+        CompletableFuture<BackendLock> ours = acquireQueuedHere(backend, name);
+        other.close();
+        return ours.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
 
-        CompletableFuture<BackendLock> ours = acquireQueuedHere(backend, "fifo");
-        first.close();
-        BackendLock again = ours.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        SocketChannel second = connect(socket);
-        again.release();
-        // released and at once acquired again: behind the connection that waited meanwhile
-        CompletableFuture<BackendLock> oursAgain = acquireAsync(backend, "fifo");
-        assertGranted(second);
-        assertThat(oursAgain).isNotDone();
-        second.close();
-        oursAgain.get(WAIT.toSeconds(), TimeUnit.SECONDS).release();
+    /** {@code other} gets the lock while {@code ours} waits, and {@code ours} gets it once other leaves. */
+    private static void assertGrantedBefore(SocketChannel other, CompletableFuture<BackendLock> ours)
+            throws Exception {
+        assertGranted(other);
+        assertThat(ours).isNotDone();
+        other.close();
+        ours.get(WAIT.toSeconds(), TimeUnit.SECONDS).release();
+    }
+
+    @Test
+    void aWaiterInTheBacklogComesBeforeAReacquireRightAfterRelease() throws Exception {
+        SocketLockBackend backend = backend(Duration.ZERO);
+        BackendLock held = backend.acquire("backlog", Deadline.after(WAIT), reason -> { });
+        SocketChannel waiting = connect(backend.socketPath("backlog"));
+        held.release();
+        assertThat(backend.acquire("backlog", Deadline.after(Duration.ZERO), reason -> { })).isNull();
+        assertGranted(waiting);
+    }
+
+    @Test
+    void aConnectedWaiterComesBeforeAReacquireRightAfterRelease() throws Exception {
+        SocketLockBackend backend = backend(Duration.ZERO);
+        BackendLock held = afterAnotherProcessHadItsTurn(backend, "connected");
+        // the arbiter is served by its loop now: the waiter may already be accepted, or not yet
+        SocketChannel waiting = connect(backend.socketPath("connected"));
+        held.release();
+        assertGrantedBefore(waiting, acquireAsync(backend, "connected"));
     }
 
     @Test
     void aProcessThatReleasesAndReconnectsComesBeforeTheArbitersProcessLoopingToo() throws Exception {
         SocketLockBackend backend = backend(Duration.ofMinutes(1));
-        BackendLock held = backend.acquire("loop", Deadline.after(WAIT), reason -> { });
-        Path socket = backend.socketPath("loop");
-        SocketChannel other = connect(socket);
-        held.release();
-        assertGranted(other);
-        CompletableFuture<BackendLock> ours = acquireQueuedHere(backend, "loop");
-        other.close();
-        ours.get(WAIT.toSeconds(), TimeUnit.SECONDS).release();
+        afterAnotherProcessHadItsTurn(backend, "loop").release();
         // both loop: the other process reconnects only after our release and our next acquire
-        CompletableFuture<BackendLock> oursAgain = acquireQueuedHere(backend, "loop");
-        SocketChannel otherAgain = connect(socket);
-        assertGranted(otherAgain);
-        assertThat(oursAgain).isNotDone();
-        otherAgain.close();
-        oursAgain.get(WAIT.toSeconds(), TimeUnit.SECONDS).release();
+        CompletableFuture<BackendLock> ours = acquireQueuedHere(backend, "loop");
+        assertGrantedBefore(connect(backend.socketPath("loop")), ours);
     }
 
     @Test
     void aKeptPlaceNobodyTakesExpires() throws Exception {
         SocketLockBackend backend = backend(Duration.ofMillis(50));
-        BackendLock held = backend.acquire("gone", Deadline.after(WAIT), reason -> { });
-        SocketChannel other = connect(backend.socketPath("gone"));
-        held.release();
-        assertGranted(other);
-        CompletableFuture<BackendLock> ours = acquireAsync(backend, "gone");
-        other.close();
-        ours.get(WAIT.toSeconds(), TimeUnit.SECONDS).release();
+        afterAnotherProcessHadItsTurn(backend, "gone").release();
         // the other process never comes back: the place expires and our loop goes on
         acquireAsync(backend, "gone").get(WAIT.toSeconds(), TimeUnit.SECONDS).release();
         BackendLock later = backend.acquire("gone", Deadline.after(Duration.ZERO), reason -> { });
