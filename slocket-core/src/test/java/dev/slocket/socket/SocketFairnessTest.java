@@ -167,6 +167,31 @@ class SocketFairnessTest {
     }
 
     @Test
+    void threeOtherProcessesAndTheArbitersOwnAreGrantedInTheOrderTheyQueued() throws Exception {
+        SocketLockBackend backend = backend(Duration.ZERO);
+        BackendLock held = backend.acquire("order", Deadline.after(WAIT), reason -> { });
+        Path socket = backend.socketPath("order");
+        List<SocketChannel> others = List.of(connect(socket), connect(socket), connect(socket));
+        held.release();
+        CompletableFuture<BackendLock> ours = acquireQueuedHere(backend, "order");
+        for (SocketChannel other : others) {
+            assertGranted(other);
+            for (SocketChannel later : others.subList(others.indexOf(other) + 1, others.size())) {
+                assertNothingReceived(later);
+            }
+            assertThat(ours).isNotDone();
+            other.close();
+        }
+        ours.get(WAIT.toSeconds(), TimeUnit.SECONDS).release();
+    }
+
+    private static void assertNothingReceived(SocketChannel waiter) throws IOException {
+        waiter.configureBlocking(false);
+        assertThat(waiter.read(ByteBuffer.allocate(2))).as("bytes a later waiter received").isZero();
+        waiter.configureBlocking(true);
+    }
+
+    @Test
     void aProcessThatReleasesAndReconnectsComesBeforeTheArbitersProcessLoopingToo() throws Exception {
         SocketLockBackend backend = backend(Duration.ofMinutes(1));
         afterAnotherProcessHadItsTurn(backend, "loop").release();
