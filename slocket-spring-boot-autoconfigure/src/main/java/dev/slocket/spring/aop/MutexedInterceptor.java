@@ -68,11 +68,16 @@ public final class MutexedInterceptor implements MethodInterceptor {
         Duration wait = operation.waitFor() != null ? operation.waitFor() : defaultWait;
         inFlight.enter();
         try {
-            return operation.handler().invoke(
-                    new LockedCall(operation, name, wait, registry.get(), invocation, interruptOnLoss, inFlight));
+            return operation.handler().invoke(new LockedCall(operation, name, wait, registryFor(operation), invocation,
+                    interruptOnLoss, inFlight));
         }
         finally {
             inFlight.exit();
         }
+    }
+
+    /** The one place that picks the registry of a declaration. */
+    private LockRegistry registryFor(MutexedOperation operation) {
+        return registry.get();
     }
 }

@@ -15,10 +15,11 @@ import org.springframework.expression.Expression;
  * @param name the parsed lock name template
  * @param waitFor the wait, or {@code null} for the default wait
  * @param onTimeout what a timeout does
+ * @param holdAtLeast how long the lock stays held at least after its acquisition, or {@code null}
  * @param handler how the method's return type holds the lock
  */
 record MutexedOperation(Method method, String template, Expression name, Duration waitFor,
-        Mutexed.OnTimeout onTimeout, MutexedReturnHandler handler) {
+        Mutexed.OnTimeout onTimeout, Duration holdAtLeast, MutexedReturnHandler handler) {
 
     boolean skipOnTimeout() {
         return onTimeout == Mutexed.OnTimeout.SKIP;

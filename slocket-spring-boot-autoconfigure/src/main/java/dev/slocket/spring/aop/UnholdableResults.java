@@ -1,0 +1,66 @@
+package dev.slocket.spring.aop;
+
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
+
+import org.springframework.core.ReactiveAdapter;
+import org.springframework.core.ReactiveAdapterRegistry;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Return types whose work may run after the method returned but that no handler can hold the
+ * lock for: held like a plain value, the lock would be released before the work runs, so such
+ * declarations fail start-up instead.
+ */
+final class UnholdableResults {
+
+    /** Lazy types known by name, so that their libraries need not be present. */
+    private static final String[] LAZY_TYPES = { "org.reactivestreams.Publisher", "java.util.concurrent.Flow$Publisher",
+            "kotlinx.coroutines.flow.Flow" };
+
+    private UnholdableResults() {
+    }
+
+    /**
+     * @param returnType a declared return type that no asynchronous handler supports
+     * @return why a lock cannot be held for it, or {@code null} if it is a plain value
+     */
+    static String whyNot(Class<?> returnType) {
+        if (CompletionStage.class.isAssignableFrom(returnType)) {
+            return null;
+        }
+        if (Future.class.isAssignableFrom(returnType)) {
+            return "is a Future, which does not report when it completes; return a CompletableFuture or a"
+                    + " CompletionStage so that the lock is held until the work ends";
+        }
+        ReactiveAdapter adapter = PublisherReturnHandler.adapterFor(returnType);
+        if (adapter != null) {
+            return PublisherReturnHandler.REACTOR_PRESENT
+                    ? "is an asynchronous type whose work starts before it is returned; return a lazy type"
+                            + " (Mono, Flux, Publisher) or a CompletionStage"
+                    : "is an asynchronous type; holding the lock until it completes needs Reactor"
+                            + " (io.projectreactor:reactor-core) on the class path";
+        }
+        for (Class<?> type : ClassUtils.getAllInterfacesForClassAsSet(returnType)) {
+            if (isLazy(type)) {
+                return describeUnknown();
+            }
+        }
+        return isLazy(returnType) ? describeUnknown() : null;
+    }
+
+    private static boolean isLazy(Class<?> type) {
+        for (String lazy : LAZY_TYPES) {
+            if (type.getName().equals(lazy)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String describeUnknown() {
+        return "is a lazy publisher type that Spring's ReactiveAdapterRegistry does not know, so the lock"
+                + " would be released before its work runs; return Mono or Flux, or register an adapter for it"
+                + " (" + ReactiveAdapterRegistry.class.getSimpleName() + ")";
+    }
+}
