@@ -52,13 +52,16 @@ public final class PublisherReturnHandler implements MutexedReturnHandler {
 
     /**
      * @param returnType a declared return type
-     * @return the adapter Spring knows for it, or {@code null}; never one for a {@link CompletionStage}
+     * @return the adapter Spring knows for it, or {@code null}; never one for a
+     *         {@link CompletionStage}, nor one that adapts to a supertype (what it makes would not
+     *         be a {@code returnType})
      */
     static ReactiveAdapter adapterFor(Class<?> returnType) {
         if (!REACTOR_PRESENT || CompletionStage.class.isAssignableFrom(returnType)) {
             return null;
         }
-        return ReactiveAdapterRegistry.getSharedInstance().getAdapter(returnType);
+        ReactiveAdapter adapter = ReactiveAdapterRegistry.getSharedInstance().getAdapter(returnType);
+        return adapter != null && returnType.isAssignableFrom(adapter.getReactiveType()) ? adapter : null;
     }
 
     /** Keeps Reactor types out of the outer class, so that it loads without Reactor. */

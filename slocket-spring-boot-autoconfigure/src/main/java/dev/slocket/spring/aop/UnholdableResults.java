@@ -1,11 +1,11 @@
 package dev.slocket.spring.aop;
 
+import java.util.Arrays;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
 
 import org.springframework.core.ReactiveAdapter;
 import org.springframework.core.ReactiveAdapterRegistry;
-import org.springframework.util.ClassUtils;
 
 /**
  * Return types whose work may run after the method returned but that no handler can hold the
@@ -41,21 +41,18 @@ final class UnholdableResults {
                     : "is an asynchronous type; holding the lock until it completes needs Reactor"
                             + " (io.projectreactor:reactor-core) on the class path";
         }
-        for (Class<?> type : ClassUtils.getAllInterfacesForClassAsSet(returnType)) {
-            if (isLazy(type)) {
-                return describeUnknown();
-            }
-        }
         return isLazy(returnType) ? describeUnknown() : null;
     }
 
+    /** Whether {@code type} is, extends or implements a lazy type, by name. */
     private static boolean isLazy(Class<?> type) {
-        for (String lazy : LAZY_TYPES) {
-            if (type.getName().equals(lazy)) {
-                return true;
-            }
+        if (type == null) {
+            return false;
         }
-        return false;
+        if (Arrays.asList(LAZY_TYPES).contains(type.getName()) || isLazy(type.getSuperclass())) {
+            return true;
+        }
+        return Arrays.stream(type.getInterfaces()).anyMatch(UnholdableResults::isLazy);
     }
 
     private static String describeUnknown() {
