@@ -7,6 +7,7 @@ import dev.slocket.spring.metrics.LockObservations;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -31,8 +32,10 @@ public final class SlocketMetricsAutoConfiguration {
     static class MeterConfiguration {
 
         @Bean
-        LockMetrics slocketLockMetrics(LockRegistry registry, MeterRegistry meterRegistry) {
-            LockMetrics metrics = new LockMetrics(registry, meterRegistry);
+        LockMetrics slocketLockMetrics(LockRegistry registry, MeterRegistry meterRegistry,
+                ObjectProvider<ObservationRegistry> observationRegistry) {
+            // with observations, their meter handler times each wait: timing it here too would count it twice
+            LockMetrics metrics = new LockMetrics(registry, meterRegistry, observationRegistry.getIfAvailable() == null);
             if (registry instanceof LocalLockRegistry local) {
                 local.addObserver(metrics);
             }
