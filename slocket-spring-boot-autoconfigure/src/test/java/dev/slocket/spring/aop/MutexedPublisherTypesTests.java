@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
 import org.reactivestreams.Publisher;
@@ -40,17 +41,10 @@ class MutexedPublisherTypesTests {
     void aPublisherHoldsFromSubscriptionUntilCompletion() {
         runner.run(context -> {
             Streams streams = context.getBean(Streams.class);
-            LockRegistry registry = context.getBean(LockRegistry.class);
-            Sinks.Many<String> source = Sinks.many().unicast().onBackpressureBuffer();
-            Publisher<String> publisher = streams.publisher(source.asFlux());
+            streams.publisher(Flux.never());
             assertThat(streams.invocations()).as("calling the method runs no work").isZero();
-            Mono<List<String>> all = Flux.from(publisher).collectList().cache();
-            all.subscribe();
-            await().atMost(BOUND).until(() -> !Runners.isFree(registry, "stream"));
-            source.tryEmitNext("a");
-            source.tryEmitComplete();
-            assertThat(all.block(BOUND)).containsExactly("a");
-            await().atMost(BOUND).until(() -> Runners.isFree(registry, "stream"));
+            assertThat(Runners.isFree(context.getBean(LockRegistry.class), "stream")).isTrue();
+            holdsUntilCompletion(context.getBean(LockRegistry.class), source -> Flux.from(streams.publisher(source)));
         });
     }
 
@@ -59,22 +53,25 @@ class MutexedPublisherTypesTests {
         runner.run(context -> {
             Streams streams = context.getBean(Streams.class);
             LockRegistry registry = context.getBean(LockRegistry.class);
-            Sinks.Many<String> source = Sinks.many().unicast().onBackpressureBuffer();
-            Disposable subscription = JdkFlowAdapter.flowPublisherToFlux(streams.flow(source.asFlux())).subscribe();
+            Disposable subscription = JdkFlowAdapter.flowPublisherToFlux(streams.flow(Flux.never())).subscribe();
             await().atMost(BOUND).until(() -> !Runners.isFree(registry, "stream"));
             subscription.dispose();
             await().atMost(BOUND).until(() -> Runners.isFree(registry, "stream"));
-
-            Sinks.Many<String> completing = Sinks.many().unicast().onBackpressureBuffer();
-            Mono<List<String>> all = JdkFlowAdapter.flowPublisherToFlux(streams.flow(completing.asFlux())).collectList()
-                    .cache();
-            all.subscribe();
-            await().atMost(BOUND).until(() -> !Runners.isFree(registry, "stream"));
-            completing.tryEmitNext("b");
-            completing.tryEmitComplete();
-            assertThat(all.block(BOUND)).containsExactly("b");
-            await().atMost(BOUND).until(() -> Runners.isFree(registry, "stream"));
+            holdsUntilCompletion(registry, source -> JdkFlowAdapter.flowPublisherToFlux(streams.flow(source)));
         });
+    }
+
+    /** Subscribes to what {@code call} makes of a source, and checks the lock is held until the source completes. */
+    private static void holdsUntilCompletion(LockRegistry registry, Function<Flux<String>, Flux<String>> call)
+            throws Exception {
+        Sinks.Many<String> source = Sinks.many().unicast().onBackpressureBuffer();
+        Mono<List<String>> all = call.apply(source.asFlux()).collectList().cache();
+        all.subscribe();
+        await().atMost(BOUND).until(() -> !Runners.isFree(registry, "stream"));
+        source.tryEmitNext("a");
+        source.tryEmitComplete();
+        assertThat(all.block(BOUND)).containsExactly("a");
+        await().atMost(BOUND).until(() -> Runners.isFree(registry, "stream"));
     }
 
     @Test
