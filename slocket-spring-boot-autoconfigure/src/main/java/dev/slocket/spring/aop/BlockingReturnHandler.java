@@ -8,15 +8,15 @@ import java.util.Optional;
 
 /**
  * Holds the lock for the duration of the call, on the calling thread, and past it until a
- * transaction the call joined completes. Handles every return type that is not asynchronous
- * (see {@link UnholdableResults}). A call whose lock was lost while the method ran ends with
+ * transaction the call joined completes. Handles every return type; declarations whose result
+ * could outlive the call are rejected at start-up (see {@link UnholdableResults}). A call whose lock was lost while the method ran ends with
  * {@link LockLostException}; an interrupt raised for the loss is cleared first.
  */
 final class BlockingReturnHandler implements MutexedReturnHandler {
 
     @Override
     public boolean supports(Class<?> returnType) {
-        return UnholdableResults.whyNot(returnType) == null;
+        return true;
     }
 
     @Override

@@ -89,8 +89,11 @@ public final class MutexedOperationSource {
                     + returnType.getName() + "; return a wrapper or Optional, or use THROW");
         }
         MutexedReturnHandler handler = handlers.stream().filter(h -> h.supports(returnType)).findFirst()
-                .orElseThrow(() -> invalid(specific, "the return type " + returnType.getName() + " "
-                        + UnholdableResults.whyNot(returnType)));
+                .orElseThrow();
+        String unholdable = handler instanceof BlockingReturnHandler ? UnholdableResults.whyNot(specific) : null;
+        if (unholdable != null) {
+            throw invalid(specific, "the return type " + returnType.getName() + " " + unholdable);
+        }
         if (mutexed.onTimeout() == Mutexed.OnTimeout.SKIP) {
             try {
                 handler.skippedValue(returnType);

@@ -3,11 +3,13 @@ package dev.slocket.spring.aop;
 import dev.slocket.annotation.Mutexed;
 import dev.slocket.annotation.Mutexed.OnTimeout;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 
 import kotlin.coroutines.Continuation;
 import org.junit.jupiter.api.Test;
 import org.reactivestreams.Publisher;
+import org.springframework.scheduling.annotation.Async;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,6 +51,11 @@ class MutexedStartupValidationTests {
         assertFailure(UnknownPublisher.class, "UnknownPublisher.run()", "UnknownPublisher$Stream",
                 "lazy publisher type");
         assertFailure(SuspendFunction.class, "SuspendFunction.run(String, Continuation)", "Kotlin suspend");
+    }
+
+    @Test
+    void anAsyncMethodMayReturnAFutureBecauseTheLockIsTakenAroundItsWork() {
+        runner.withBean(AsyncFuture.class).run(context -> assertThat(context).hasNotFailed());
     }
 
     @Test
@@ -157,6 +164,15 @@ class MutexedStartupValidationTests {
         @Mutexed("future")
         public Future<String> run() {
             return null;
+        }
+    }
+
+    public static class AsyncFuture {
+
+        @Async
+        @Mutexed("future")
+        public Future<String> run() {
+            return CompletableFuture.completedFuture("done");
         }
     }
 
