@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
 import org.reactivestreams.Publisher;
@@ -21,7 +20,6 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,7 +42,7 @@ class MutexedPublisherTypesTests {
             streams.publisher(Flux.never());
             assertThat(streams.invocations()).as("calling the method runs no work").isZero();
             assertThat(Runners.isFree(context.getBean(LockRegistry.class), "stream")).isTrue();
-            holdsUntilCompletion(context.getBean(LockRegistry.class), source -> Flux.from(streams.publisher(source)));
+            Runners.assertHeldUntilComplete(context.getBean(LockRegistry.class), "stream", source -> Flux.from(streams.publisher(source)));
         });
     }
 
@@ -57,21 +55,8 @@ class MutexedPublisherTypesTests {
             await().atMost(BOUND).until(() -> !Runners.isFree(registry, "stream"));
             subscription.dispose();
             await().atMost(BOUND).until(() -> Runners.isFree(registry, "stream"));
-            holdsUntilCompletion(registry, source -> JdkFlowAdapter.flowPublisherToFlux(streams.flow(source)));
+            Runners.assertHeldUntilComplete(registry, "stream", source -> JdkFlowAdapter.flowPublisherToFlux(streams.flow(source)));
         });
-    }
-
-    /** Subscribes to what {@code call} makes of a source, and checks the lock is held until the source completes. */
-    private static void holdsUntilCompletion(LockRegistry registry, Function<Flux<String>, Flux<String>> call)
-            throws Exception {
-        Sinks.Many<String> source = Sinks.many().unicast().onBackpressureBuffer();
-        Mono<List<String>> all = call.apply(source.asFlux()).collectList().cache();
-        all.subscribe();
-        await().atMost(BOUND).until(() -> !Runners.isFree(registry, "stream"));
-        source.tryEmitNext("a");
-        source.tryEmitComplete();
-        assertThat(all.block(BOUND)).containsExactly("a");
-        await().atMost(BOUND).until(() -> Runners.isFree(registry, "stream"));
     }
 
     @Test
