@@ -86,7 +86,7 @@ public final class LocalLockRegistry implements LockRegistry {
 
     @Override
     public HeldLock acquire(String name, Duration wait) {
-        return acquire(name, wait, Thread.currentThread(), LockTemplate.currentOr(name));
+        return acquire(name, wait, Thread.currentThread(), LockTemplate.current());
     }
 
     @Override
@@ -94,7 +94,7 @@ public final class LocalLockRegistry implements LockRegistry {
         LockNames.validate(name);
         ensureOpen();
         CompletableFuture<HeldLock> result = new CompletableFuture<>();
-        String template = LockTemplate.currentOr(name);
+        String template = LockTemplate.current();
         Future<?> task = asyncExecutor.submit(() -> {
             if (result.isDone()) {
                 return;
@@ -364,7 +364,7 @@ public final class LocalLockRegistry implements LockRegistry {
         for (NameEntry entry : entries.values()) {
             RegistryHeldLock holder = entry.holder;
             if (holder != null) {
-                holder.release();
+                holder.releaseNow();
             }
         }
         backend.close();
