@@ -1,5 +1,7 @@
 package dev.slocket;
 
+import dev.slocket.testing.VirtualThreads;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -416,6 +420,55 @@ public abstract class LockRegistryContractTest {
         }
         assertThat(overlaps).hasValue(0);
         assertThat(counter[0]).isEqualTo(threads * rounds);
+    }
+
+    /**
+     * DESIGN §4: waiting never pins a virtual thread's carrier. Twice as many virtual threads
+     * as carriers, in two registries, wait for one lock and get it in turn; the flight recorder sees
+     * none of them block while pinned. Virtual threads need JDK 21 (.ci/run runs the suite on the
+     * newest JDK as well as on 17); a first round loads the classes, whose initialisation may pin.
+     */
+    @Test
+    @EnabledForJreRange(min = JRE.JAVA_21)
+    void virtualThreadsWaitWithoutPinningTheirCarriers() throws Exception {
+        LockRegistry other = newRegistry();
+        try (VirtualThreads warmUp = VirtualThreads.start()) {
+            takeTurns(warmUp, other, 2);
+        }
+        try (VirtualThreads threads = VirtualThreads.start()) {
+            takeTurns(threads, other, 2 * Runtime.getRuntime().availableProcessors());
+            assertThat(threads.pinnedStacks()).as("virtual threads that blocked pinned to their carrier").isEmpty();
+        }
+    }
+
+    /** {@code waiters} threads wait for a held lock, then take it in turn. */
+    private void takeTurns(VirtualThreads threads, LockRegistry other, int waiters) throws Exception {
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        List<Future<?>> futures = new ArrayList<>();
+        try (HeldLock held = registry.acquire("contract-virtual", LONG)) {
+            for (int i = 0; i < waiters; i++) {
+                LockRegistry which = (i % 2 == 0) ? registry : other;
+                futures.add(threads.submit(() -> {
+                    try (HeldLock lock = which.acquire("contract-virtual", LONG)) {
+                        overlaps.addAndGet(inside.incrementAndGet() - 1);
+                        inside.decrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            await().atMost(LONG).until(() -> waiting(registry) + waiting(other) == waiters);
+        }
+        for (Future<?> future : futures) {
+            future.get(LONG.toSeconds(), TimeUnit.SECONDS);
+        }
+        assertThat(overlaps).hasValue(0);
+    }
+
+    /** @return how many threads of {@code registry} wait for the lock of the virtual-thread test */
+    private static int waiting(LockRegistry registry) {
+        return registry.locks().stream().filter(info -> info.name().equals("contract-virtual"))
+                .mapToInt(info -> info.localWaiters() + (info.state() == LockInfo.State.WAITING ? 1 : 0)).sum();
     }
 
     /** @return iterations per thread of the fuzz test; slow backends may lower it */
