@@ -77,6 +77,11 @@ final class RegistryHeldLock implements HeldLock {
         return observed;
     }
 
+    /** @return the thread that acquired this lock; {@code null} for an asynchronous acquisition */
+    Thread owner() {
+        return owner;
+    }
+
     boolean isOwnedBy(Thread thread) {
         return owner == thread && !released.get();
     }

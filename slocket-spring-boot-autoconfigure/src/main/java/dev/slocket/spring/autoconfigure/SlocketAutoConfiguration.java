@@ -1,11 +1,13 @@
 package dev.slocket.spring.autoconfigure;
 
 import dev.slocket.LockRegistry;
+import dev.slocket.RegistryOptions;
 import dev.slocket.Slocket;
 import dev.slocket.file.FileLockBackend;
 import dev.slocket.memory.MemoryLockBackend;
 import dev.slocket.s3.S3LockBackend;
 import dev.slocket.socket.SocketLockBackend;
+import dev.slocket.spi.LockBackend;
 
 import dev.slocket.annotation.Mutexed;
 import dev.slocket.spring.aop.InFlightCalls;
@@ -83,6 +85,16 @@ public final class SlocketAutoConfiguration {
     }
 
     /**
+     * A registry that the context shuts down ({@code GracefulLockShutdown}, bounded by the
+     * shutdown phase timeout), so it has no JVM shutdown hook of its own and its {@code close()}
+     * adds no grace period of its own.
+     */
+    static LockRegistry managedRegistry(LockBackend backend, Duration defaultWait) {
+        return Slocket.registry(backend, RegistryOptions.defaults().withDefaultWait(defaultWait)
+                .withShutdownGrace(Duration.ZERO).withShutdownHook(false));
+    }
+
+    /**
      * The {@code @Mutexed} advice. Its beans are infrastructure created before ordinary beans,
      * so they read {@code slocket.*} through a {@link Binder} and look the registry up lazily.
      */
@@ -147,7 +159,7 @@ public final class SlocketAutoConfiguration {
 
         @Bean
         LockRegistry lockRegistry(SlocketProperties properties) {
-            return Slocket.registry(new SocketLockBackend(SocketOptionsFactory.create(properties.getSocket())),
+            return managedRegistry(new SocketLockBackend(SocketOptionsFactory.create(properties.getSocket())),
                     properties.getWaitTimeout());
         }
     }
@@ -159,7 +171,7 @@ public final class SlocketAutoConfiguration {
 
         @Bean
         LockRegistry lockRegistry(SlocketProperties properties) {
-            return Slocket.registry(new MemoryLockBackend(), properties.getWaitTimeout());
+            return managedRegistry(new MemoryLockBackend(), properties.getWaitTimeout());
         }
     }
 
@@ -171,7 +183,7 @@ public final class SlocketAutoConfiguration {
 
         @Bean
         LockRegistry lockRegistry(SlocketProperties properties, SlocketFileProperties file) {
-            return Slocket.registry(new FileLockBackend(FileOptionsFactory.create(file)), properties.getWaitTimeout());
+            return managedRegistry(new FileLockBackend(FileOptionsFactory.create(file)), properties.getWaitTimeout());
         }
     }
 
@@ -190,7 +202,7 @@ public final class SlocketAutoConfiguration {
 
         @Bean
         LockRegistry lockRegistry(SlocketProperties properties, SlocketS3Properties s3, S3Client s3Client) {
-            return Slocket.registry(new S3LockBackend(s3Client, S3OptionsFactory.create(s3)),
+            return managedRegistry(new S3LockBackend(s3Client, S3OptionsFactory.create(s3)),
                     properties.getWaitTimeout());
         }
     }
