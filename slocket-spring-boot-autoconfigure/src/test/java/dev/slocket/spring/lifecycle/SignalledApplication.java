@@ -1,0 +1,48 @@
+package dev.slocket.spring.lifecycle;
+
+import dev.slocket.annotation.Mutexed;
+import dev.slocket.testing.WorkLog;
+
+import java.time.Duration;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * A Spring Boot application for a child JVM: once started, a worker thread runs a {@code @Mutexed}
+ * job on lock {@code ${job.lock}} that works for {@code ${job.work}} ({@link WorkLog}). The test
+ * sends it SIGTERM while the job works; Spring's shutdown hook closes the context.
+ */
+@SpringBootConfiguration
+@EnableAutoConfiguration
+public class SignalledApplication {
+
+    public static void main(String[] args) {
+        System.setProperty("aws.accessKeyId", "local-identity");
+        System.setProperty("aws.secretAccessKey", "local-credential");
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(SignalledApplication.class)
+                .web(WebApplicationType.NONE).run(args);
+        Job job = context.getBean(Job.class);
+        Duration work = context.getEnvironment().getRequiredProperty("job.work", Duration.class);
+        new Thread(() -> job.run(work), "worker").start();
+    }
+
+    @Bean
+    Job job() {
+        return new Job();
+    }
+
+    /** The work under the lock. */
+    public static class Job {
+
+        /** @param work how long it works */
+        @Mutexed("${job.lock}")
+        public void run(Duration work) {
+            WorkLog.work(work);
+        }
+    }
+}
