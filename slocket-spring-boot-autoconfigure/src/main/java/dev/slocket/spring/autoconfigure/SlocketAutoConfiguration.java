@@ -194,15 +194,21 @@ public final class SlocketAutoConfiguration {
     @EnableConfigurationProperties(SlocketS3Properties.class)
     static class S3BackendConfiguration {
 
-        @Bean
+        static final String CLIENT_BEAN = "slocketS3Client";
+
+        /** Closed by the lock backend, after the last release marker, not when the context closes. */
+        @Bean(name = CLIENT_BEAN, destroyMethod = "")
         @ConditionalOnMissingBean(S3Client.class)
         S3Client slocketS3Client(SlocketS3Properties s3) {
             return S3ClientFactory.create(s3);
         }
 
         @Bean
-        LockRegistry lockRegistry(SlocketProperties properties, SlocketS3Properties s3, S3Client s3Client) {
-            return managedRegistry(new S3LockBackend(s3Client, S3OptionsFactory.create(s3)),
+        LockRegistry lockRegistry(SlocketProperties properties, SlocketS3Properties s3, S3Client s3Client,
+                BeanFactory beanFactory) {
+            LockBackend backend = new S3LockBackend(s3Client, S3OptionsFactory.create(s3));
+            boolean ownClient = beanFactory.containsBean(CLIENT_BEAN) && beanFactory.getBean(CLIENT_BEAN) == s3Client;
+            return managedRegistry(ownClient ? new ClientClosingBackend(backend, s3Client) : backend,
                     properties.getWaitTimeout());
         }
     }
