@@ -242,8 +242,12 @@ public final class LocalLockRegistry implements LockRegistry {
         return holder.nest();
     }
 
-    /** A lock that a withdrawn waiter got: nobody ever held it, so it goes back at once. */
+    /**
+     * A lock that a withdrawn waiter got: nobody ever held it, so it goes back at once, without
+     * the withdrawal's interrupt (which would abort the backend's I/O).
+     */
     private void giveBack(String name, BackendLock backendLock) {
+        boolean interrupted = Thread.interrupted();
         try {
             backendLock.release();
             log.debug("Gave back lock '{}' (fencing token {}): the registry is closing", name,
@@ -251,6 +255,11 @@ public final class LocalLockRegistry implements LockRegistry {
         }
         catch (RuntimeException ex) {
             log.warn("Backend failed to give back lock '{}' (fencing token {})", name, backendLock.fencingToken(), ex);
+        }
+        finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
