@@ -259,14 +259,15 @@ final class ShutdownGate {
 
     /**
      * @return whether waiting can let {@code hold} end: not when its thread is the one shutting
-     *         down, or is stuck in {@code System.exit} (and so waits for this shutdown to end)
+     *         down, has ended without releasing, or is stuck in {@code System.exit} (and so waits
+     *         for this shutdown to end)
      */
     private static boolean mayFinish(RegistryHeldLock hold) {
         Thread owner = hold.owner();
         if (owner == null) {
             return true;
         }
-        if (owner == Thread.currentThread()) {
+        if (owner == Thread.currentThread() || !owner.isAlive()) {
             return false;
         }
         for (StackTraceElement frame : owner.getStackTrace()) {
