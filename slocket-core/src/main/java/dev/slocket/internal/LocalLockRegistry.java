@@ -116,7 +116,7 @@ public final class LocalLockRegistry implements LockRegistry {
         LockNames.validate(name);
         CompletableFuture<HeldLock> result = new CompletableFuture<>();
         if (gate.isClosing()) {
-            result.completeExceptionally(closing(name));
+            result.completeExceptionally(gate.refusal(name));
             return result;
         }
         String template = LockTemplate.currentOr(name);
@@ -138,7 +138,7 @@ public final class LocalLockRegistry implements LockRegistry {
             });
         }
         catch (RejectedExecutionException ex) {
-            result.completeExceptionally(closing(name));
+            result.completeExceptionally(gate.refusal(name));
             return result;
         }
         result.whenComplete((lock, ex) -> {
@@ -379,11 +379,6 @@ public final class LocalLockRegistry implements LockRegistry {
     /** @return the backend this registry uses */
     public LockBackend backend() {
         return backend;
-    }
-
-    private SlocketException closing(String name) {
-        return new SlocketException("Lock registry (" + backend.type() + ") is closing: cannot acquire lock '" + name
-                + "'");
     }
 
     /**

@@ -81,7 +81,7 @@ final class ShutdownGate {
         lock.lock();
         try {
             if (closing) {
-                throw closing(name, "cannot acquire");
+                throw refusal(name);
             }
             Waiter waiter = new Waiter(Thread.currentThread());
             waiters.add(waiter);
@@ -306,6 +306,11 @@ final class ShutdownGate {
         }
         closeBackend.run();
         log.debug("Lock registry ({}) closed its backend", backendType);
+    }
+
+    /** @return the failure of an acquisition that the closing registry refuses */
+    SlocketException refusal(String name) {
+        return closing(name, "cannot acquire");
     }
 
     private SlocketException closing(String name, String what) {
