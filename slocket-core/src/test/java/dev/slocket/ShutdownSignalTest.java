@@ -25,10 +25,10 @@ class ShutdownSignalTest {
 
     private static final Duration BOUND = Duration.ofSeconds(30);
 
-    @ParameterizedTest(name = "{0}, grace {2} ms, work {1} ms")
+    @ParameterizedTest(name = "{0}, grace {2} ms, work {1} ms after SIGTERM")
     @CsvSource({
-            "socket, 2000, 20000, true", "file, 2000, 20000, true", "s3, 2000, 20000, true",
-            "socket, 3000, 200, false", "file, 3000, 200, false", "s3, 3000, 200, false" })
+            "socket, 1500, 20000, true", "file, 1500, 20000, true", "s3, 1500, 20000, true",
+            "socket, 15000, 200, false", "file, 15000, 200, false", "s3, 15000, 200, false" })
     void aWaiterInAnotherProcessAcquiresOnlyOnceTheWorkEndedOrItsProcessExited(String backend, long workMillis,
             long graceMillis, boolean workEnds, @TempDir Path temp) throws Exception {
         String location = location(backend, temp);

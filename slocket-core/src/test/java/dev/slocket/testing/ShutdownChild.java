@@ -28,8 +28,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * the location is the lock directory or the S3 endpoint (bucket {@link S3ProxyServer#BUCKET}). Roles:
  * <ul>
  * <li>{@code hold <workMillis> <graceMillis> <hookMillis>}: a worker thread holds the lock and
- * works ({@link WorkLog}); the program's own shutdown hook keeps the JVM up until the worker is
- * done, at most {@code hookMillis}.</li>
+ * works until {@code workMillis} after the shutdown began ({@link WorkLog}); the program's own
+ * shutdown hook keeps the JVM up until the worker is done, at most {@code hookMillis}.</li>
  * <li>{@code wait}: prints {@code WAITING}, acquires, prints {@code ACQUIRED <epoch ms>}, releases
  * and exits.</li>
  * </ul>
@@ -64,6 +64,7 @@ public final class ShutdownChild {
         }, "worker");
         long hookMillis = Long.parseLong(args[6]);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            WorkLog.shutdownBegins();
             try {
                 worker.join(hookMillis);
             }

@@ -9,9 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The timeline of a shutdown test, in wall-clock milliseconds that every process of the host
- * shares: a holder prints {@code WORK <ms>} while it works under the lock and {@code DONE <ms>}
- * when its work ended; a waiter prints {@code ACQUIRED <ms>}. Mutual exclusion held if no work was
- * logged after the waiter acquired.
+ * shares: a holder prints {@code WORK <ms>} while it works under the lock, {@code SHUTDOWN <ms>}
+ * when its shutdown began and {@code DONE <ms>} when its work ended; a waiter prints
+ * {@code ACQUIRED <ms>}. Mutual exclusion held if no work was logged after the waiter acquired.
  */
 public final class WorkLog {
 
@@ -21,21 +21,38 @@ public final class WorkLog {
 
     public static final String ACQUIRED = "ACQUIRED";
 
+    public static final String SHUTDOWN = "SHUTDOWN";
+
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+    private static final long MOST_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    private static volatile long shutdownNanos;
 
     private WorkLog() {
     }
 
+    /** The process's shutdown began (SIGTERM): work ends {@code afterShutdown} from now. */
+    public static void shutdownBegins() {
+        shutdownNanos = System.nanoTime();
+        System.out.println(SHUTDOWN + " " + System.currentTimeMillis());
+    }
+
     /**
-     * Works for {@code duration} (the scenario: the sleep is the work), logging as it goes.
+     * Works until {@code afterShutdown} after {@link #shutdownBegins()} (at most a minute), so the
+     * signal always arrives while the work runs; logs as it goes. The parking is the work.
      *
-     * @param duration how long
+     * @param afterShutdown how long the work goes on once shutdown began
      */
-    public static void work(Duration duration) {
-        long end = System.nanoTime() + duration.toNanos();
-        while (System.nanoTime() - end < 0) {
+    public static void work(Duration afterShutdown) {
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < MOST_NANOS) {
+            long began = shutdownNanos;
+            if (began != 0 && System.nanoTime() - began >= afterShutdown.toNanos()) {
+                break;
+            }
             System.out.println(WORK + " " + System.currentTimeMillis());
-            LockSupport.parkNanos(Math.min(TICK_NANOS, end - System.nanoTime()));
+            LockSupport.parkNanos(TICK_NANOS);
         }
         System.out.println(DONE + " " + System.currentTimeMillis());
     }
@@ -52,6 +69,8 @@ public final class WorkLog {
         long lastWork = Math.max(last(holder, WORK), last(holder, DONE));
         assertThat(lastWork).as("the holder worked until %d, after the waiter acquired at %d", lastWork, acquired)
                 .isLessThanOrEqualTo(acquired).isPositive();
+        assertThat(last(holder, SHUTDOWN)).as("the holder's shutdown began while it worked").isPositive()
+                .isLessThan(lastWork);
         return last(holder, DONE) > 0;
     }
 

@@ -9,13 +9,16 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.event.ContextClosedEvent;
 
 /**
  * A Spring Boot application for a child JVM: once started, a worker thread runs a {@code @Mutexed}
- * job on lock {@code ${job.lock}} that works for {@code ${job.work}} ({@link WorkLog}). The test
- * sends it SIGTERM while the job works; Spring's shutdown hook closes the context.
+ * job on lock {@code ${job.lock}} that works until {@code ${job.work}} after the context began
+ * to close ({@link WorkLog}). The test sends it SIGTERM while the job works; Spring's shutdown
+ * hook closes the context.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -36,10 +39,15 @@ public class SignalledApplication {
         return new Job();
     }
 
+    @Bean
+    ApplicationListener<ContextClosedEvent> shutdownBegins() {
+        return event -> WorkLog.shutdownBegins();
+    }
+
     /** The work under the lock. */
     public static class Job {
 
-        /** @param work how long it works */
+        /** @param work how long it works once the context began to close */
         @Mutexed("${job.lock}")
         public void run(Duration work) {
             WorkLog.work(work);

@@ -26,10 +26,10 @@ class SigtermShutdownTests {
 
     private static final Duration BOUND = Duration.ofSeconds(60);
 
-    @ParameterizedTest(name = "{0}, phase {2}, work {1}")
+    @ParameterizedTest(name = "{0}, phase {2}, work {1} after SIGTERM")
     @CsvSource({
-            "socket, 2s, 20s, true", "file, 2s, 20s, true", "s3, 2s, 20s, true",
-            "socket, 3s, 500ms, false", "file, 3s, 500ms, false", "s3, 3s, 500ms, false" })
+            "socket, 1500ms, 20s, true", "file, 1500ms, 20s, true", "s3, 1500ms, 20s, true",
+            "socket, 15s, 500ms, false", "file, 15s, 500ms, false", "s3, 15s, 500ms, false" })
     void aWaiterInAnotherProcessAcquiresOnlyOnceTheJobEndedOrItsProcessExited(String backend, String work,
             String phase, boolean jobEnds, @TempDir Path temp) throws Exception {
         String location = (backend.equals("s3")) ? S3ProxyServer.shared().endpoint().toString()
