@@ -85,17 +85,22 @@ public final class ShutdownChild {
             case "socket" -> new SocketLockBackend(SocketLockOptions.defaults(Path.of(location)));
             case "file" -> new FileLockBackend(FileLockOptions.builder(Path.of(location)).stale(Duration.ofSeconds(2))
                     .build());
-            case "s3" -> new S3LockBackend(client(URI.create(location)), S3LockOptions.builder(S3ProxyServer.BUCKET)
-                    .keyPrefix("shutdown/").lease(Duration.ofSeconds(2)).safetyMargin(Duration.ofMillis(500))
-                    .poll(Duration.ofMillis(10), Duration.ofMillis(200)).build());
+            case "s3" -> S3.backend(URI.create(location));
             default -> throw new IllegalArgumentException("unknown backend " + kind);
         };
     }
 
-    private static S3Client client(URI endpoint) {
-        return S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create("local-identity", "local-credential")))
-                .build();
+    /** Loaded only for the S3 backend, so the others run without the AWS SDK on the class path. */
+    private static final class S3 {
+
+        static LockBackend backend(URI endpoint) {
+            S3Client client = S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+                    .forcePathStyle(true).credentialsProvider(StaticCredentialsProvider.create(
+                            AwsBasicCredentials.create("local-identity", "local-credential")))
+                    .build();
+            return new S3LockBackend(client, S3LockOptions.builder(S3ProxyServer.BUCKET).keyPrefix("shutdown/")
+                    .lease(Duration.ofSeconds(2)).safetyMargin(Duration.ofMillis(500))
+                    .poll(Duration.ofMillis(10), Duration.ofMillis(200)).build());
+        }
     }
 }
