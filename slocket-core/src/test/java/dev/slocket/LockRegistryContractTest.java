@@ -354,16 +354,82 @@ public abstract class LockRegistryContractTest {
     }
 
     @Test
-    void closingTheRegistryReleasesItsLocks() throws Exception {
+    void closingWaitsForAHolderOfAnotherThreadAndNeverReleasesFromUnderIt() throws Exception {
         LockRegistry other = newRegistry();
-        HeldLock lock = registry.acquire("contract-close", LONG);
-        registry.close();
+        CountDownLatch done = new CountDownLatch(1);
+        CompletableFuture<HeldLock> holding = new CompletableFuture<>();
+        executor.submit(() -> {
+            try (HeldLock lock = registry.acquire("contract-close", LONG)) {
+                holding.complete(lock);
+                done.await();
+            }
+            return null;
+        });
+        HeldLock lock = holding.get(30, TimeUnit.SECONDS);
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(registry::close);
+
+        await().during(Duration.ofMillis(500)).atMost(LONG).until(() -> !closing.isDone() && lock.isHeld());
+        assertThat(other.tryAcquire("contract-close")).as("released from under its running holder").isEmpty();
+        assertThatThrownBy(() -> registry.acquire("contract-close-new", LONG)).isInstanceOf(SlocketException.class)
+                .hasMessageContaining("registry").hasMessageContaining("is closing");
+
+        done.countDown();
+        closing.get(30, TimeUnit.SECONDS);
         assertThat(lock.isHeld()).isFalse();
         try (HeldLock theirs = other.acquire("contract-close", LONG)) {
             assertThat(theirs.isHeld()).isTrue();
         }
-        assertThatThrownBy(() -> registry.acquire("contract-close", LONG)).isInstanceOf(SlocketException.class)
-                .hasMessageContaining("closed");
+    }
+
+    @Test
+    void closingFromTheHoldersOwnThreadLeavesItsLockHeldUntilItIsReleased() throws Exception {
+        LockRegistry other = newRegistry();
+        HeldLock lock = registry.acquire("contract-close-own", LONG);
+        registry.close();
+        assertThat(lock.isHeld()).isTrue();
+        assertThat(other.tryAcquire("contract-close-own")).as("released from under its running holder").isEmpty();
+        lock.release();
+        try (HeldLock theirs = other.acquire("contract-close-own", LONG)) {
+            assertThat(theirs.isHeld()).isTrue();
+        }
+    }
+
+    @Test
+    void closingWithdrawsEveryWaiterAtOnceAndNoneEndsUpHolding() throws Exception {
+        LockRegistry other = newRegistry();
+        HeldLock remote = other.acquire("contract-withdraw-remote", LONG);
+        HeldLock mine = registry.acquire("contract-withdraw-local", LONG);
+        Future<HeldLock> takingOver = executor.submit(() -> other.acquire("contract-withdraw-local", LONG));
+        await().atMost(LONG).until(() -> !other.locks().isEmpty() && other.locks().stream()
+                .anyMatch(info -> info.name().equals("contract-withdraw-local")));
+        mine.release();
+        HeldLock handedOver = takingOver.get(30, TimeUnit.SECONDS);
+        Future<HeldLock> blocked = executor.submit(() -> registry.acquire("contract-withdraw-remote", LONG));
+        Future<HeldLock> blockedHere = executor.submit(() -> registry.acquire("contract-withdraw-local", LONG));
+        CompletableFuture<HeldLock> async = registry.acquireAsync("contract-withdraw-remote", LONG);
+        await().atMost(LONG).until(() -> registry.locks().stream()
+                .filter(info -> info.state() == LockInfo.State.WAITING).count() == 2);
+
+        long start = System.nanoTime();
+        registry.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("withdrawn at once").isLessThan(LONG);
+        for (Future<HeldLock> waiter : List.of(blocked, blockedHere, async)) {
+            assertThatThrownBy(() -> waiter.get(30, TimeUnit.SECONDS)).cause().isInstanceOf(SlocketException.class)
+                    .hasMessageContaining("is closing");
+        }
+        assertThat(registry.locks()).isEmpty();
+        assertThatThrownBy(() -> registry.tryAcquire("contract-withdraw-remote")).isInstanceOf(SlocketException.class)
+                .hasMessageContaining("is closing");
+        assertThatThrownBy(() -> registry.acquireAsync("contract-withdraw-remote", LONG).get(30, TimeUnit.SECONDS))
+                .cause().isInstanceOf(SlocketException.class).hasMessageContaining("is closing");
+
+        remote.release();
+        handedOver.release();
+        LockRegistry third = newRegistry();
+        try (HeldLock a = third.acquire("contract-withdraw-remote", LONG);
+                HeldLock b = third.acquire("contract-withdraw-local", LONG)) {
+            assertThat(a.isHeld() && b.isHeld()).as("a withdrawn waiter still holds").isTrue();
+        }
     }
 
     @Test
