@@ -9,7 +9,6 @@ import dev.slocket.spi.LossListener;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -35,7 +34,8 @@ public final class FileLockBackend implements LockBackend {
 
     /**
      * @param options the backend's options
-     * @throws LockBackendException if the directory cannot be created, is not a directory or is not writable
+     * @throws LockBackendException if the directory cannot be created, is not a writable directory, or could be
+     *         controlled by another user
      */
     public FileLockBackend(FileLockOptions options) {
         this(options, new StaleTakeover(), new RealLockFileSystem());
@@ -48,22 +48,16 @@ public final class FileLockBackend implements LockBackend {
      */
     FileLockBackend(FileLockOptions options, StaleTakeover takeover, LockFileSystem fs) {
         this.options = options;
-        prepareDirectory(options.directory(), fs);
+        prepareDirectory(options.directory(), options.sharedGroup(), fs);
         this.engine = new LockDirEngine(takeover, fs);
     }
 
-    private static void prepareDirectory(Path directory, LockFileSystem fs) {
+    private static void prepareDirectory(Path directory, String sharedGroup, LockFileSystem fs) {
         try {
-            fs.createDirectories(directory);
-        }
-        catch (FileAlreadyExistsException ex) {
-            throw new LockBackendException("File lock directory " + directory + " is not a directory", ex);
+            fs.prepareDirectory(directory, sharedGroup);
         }
         catch (IOException ex) {
-            throw new LockBackendException("Cannot create file lock directory " + directory + ": " + ex, ex);
-        }
-        if (!fs.isWritable(directory)) {
-            throw new LockBackendException("File lock directory " + directory + " is not writable");
+            throw new LockBackendException("File lock directory " + directory + " is not usable: " + ex, ex);
         }
     }
 
@@ -123,7 +117,7 @@ public final class FileLockBackend implements LockBackend {
         details.put("stale", options.stale().toString());
         details.put("update", options.update().toString());
         details.put("takeovers", engine.takeovers());
-        return engine.fs().directoryProblem(options.directory(), details)
+        return engine.fs().directoryProblem(options.directory(), options.sharedGroup(), details)
                 .map(problem -> BackendStatus.down(problem, details)).orElseGet(() -> BackendStatus.up(details));
     }
 

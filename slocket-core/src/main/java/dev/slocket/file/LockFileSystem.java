@@ -23,12 +23,19 @@ interface LockFileSystem extends AutoCloseable {
      */
     void createDirectory(Path dir) throws IOException;
 
-    /** Creates {@code dir} and its missing parents. */
-    void createDirectories(Path dir) throws IOException;
+    /**
+     * Creates the backend directory if missing and checks that no other user controls it
+     * ({@link dev.slocket.spi.LockDirectoryGuard}); from then on the takeover sidecars and fencing
+     * counters in it are opened only through that check.
+     *
+     * @param dir the backend directory
+     * @param sharedGroup the group whose users share it; {@code null} for a private directory
+     * @throws dev.slocket.LockBackendException naming what another user could control, and what to do
+     * @throws IOException if it exists but is not a writable directory
+     */
+    void prepareDirectory(Path dir, String sharedGroup) throws IOException;
 
     boolean isDirectory(Path path);
-
-    boolean isWritable(Path path);
 
     /** Resolves symlinks; the path must exist. */
     Path realPath(Path path) throws IOException;
@@ -71,10 +78,11 @@ interface LockFileSystem extends AutoCloseable {
     /**
      * The health check of a backend directory ({@link dev.slocket.spi.DirectoryCheck}).
      *
+     * @param sharedGroup the group whose users share it; {@code null} for a private directory
      * @param details receives what the check found
      * @return why the directory cannot take locks; empty when it can
      */
-    Optional<String> directoryProblem(Path directory, Map<String, Object> details);
+    Optional<String> directoryProblem(Path directory, String sharedGroup, Map<String, Object> details);
 
     /** Releases what this file system keeps open. */
     @Override

@@ -2,32 +2,42 @@ package dev.slocket.file;
 
 import dev.slocket.spi.DirectoryCheck;
 import dev.slocket.spi.FencingCounters;
+import dev.slocket.spi.LockDirectoryGuard;
+import dev.slocket.spi.LockFileOpener;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.CopyOption;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Optional;
 
-/** The default {@link LockFileSystem}: {@link Files} on the real file system. */
+/**
+ * The default {@link LockFileSystem}: {@link Files} on the real file system. Sidecars and counters
+ * are never opened through a symbolic link; once {@link #prepareDirectory} has checked the backend
+ * directory, only files of this user (or the shared group) are used in it.
+ */
 final class RealLockFileSystem implements LockFileSystem {
 
     private static final int MAX_OPEN_COUNTERS = 64;
 
+    /** Opens sidecars and counters: only regular files, and in a prepared directory only ours. */
+    private volatile LockFileOpener opener = LockFileOpener.NO_LINKS;
+
     /** The fencing counters of recently used names, kept open (bounded; local file systems only). */
-    private final FencingCounters tokens = new FencingCounters(MAX_OPEN_COUNTERS);
+    private final FencingCounters tokens = new FencingCounters(MAX_OPEN_COUNTERS, file -> opener.open(file));
 
     @Override
     public void createDirectory(Path dir) throws IOException {
@@ -35,18 +45,18 @@ final class RealLockFileSystem implements LockFileSystem {
     }
 
     @Override
-    public void createDirectories(Path dir) throws IOException {
-        Files.createDirectories(dir);
+    public void prepareDirectory(Path dir, String sharedGroup) throws IOException {
+        LockDirectoryGuard guard = LockDirectoryGuard.prepare(dir, sharedGroup,
+                PosixFilePermissions.fromString((sharedGroup != null) ? "rwxrwx---" : "rwx------"));
+        if (!Files.isWritable(dir)) {
+            throw new AccessDeniedException(dir.toString(), null, "the lock directory is not writable");
+        }
+        opener = guard;
     }
 
     @Override
     public boolean isDirectory(Path path) {
         return Files.isDirectory(path);
-    }
-
-    @Override
-    public boolean isWritable(Path path) {
-        return Files.isWritable(path);
     }
 
     @Override
@@ -63,7 +73,8 @@ final class RealLockFileSystem implements LockFileSystem {
     @Override
     public void setMtime(Path path, long millis) throws IOException {
         FileTime time = FileTime.fromMillis(millis);
-        Files.getFileAttributeView(path, BasicFileAttributeView.class).setTimes(time, time, null);
+        Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                .setTimes(time, time, null);
     }
 
     @Override
@@ -78,7 +89,7 @@ final class RealLockFileSystem implements LockFileSystem {
 
     @Override
     public OsLock tryLock(Path file) throws IOException {
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel channel = opener.open(file);
         FileLock lock;
         try {
             lock = channel.tryLock();
@@ -108,8 +119,8 @@ final class RealLockFileSystem implements LockFileSystem {
     }
 
     @Override
-    public Optional<String> directoryProblem(Path directory, Map<String, Object> details) {
-        return DirectoryCheck.problem(directory, details);
+    public Optional<String> directoryProblem(Path directory, String sharedGroup, Map<String, Object> details) {
+        return DirectoryCheck.problem(directory, sharedGroup, details);
     }
 
     @Override

@@ -323,7 +323,7 @@ final class Contender {
 
     private Sidecar openSidecar(String name, LockPaths paths) {
         try {
-            return Sidecar.open(paths.sidecar());
+            return Sidecar.open(paths.sidecar(), directory.files());
         }
         catch (IOException ex) {
             throw failure(name, paths, "server", ex);

@@ -1,11 +1,12 @@
 package dev.slocket.socket;
 
+import dev.slocket.spi.LockFileOpener;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -54,14 +55,14 @@ final class Sidecar {
 
     /**
      * @param path the sidecar file; created if missing, never deleted
+     * @param opener opens or creates the file, refusing links and files of other users
      * @return the JVM's sidecar for {@code path}, with one more reference; {@link #close()} it
      */
-    static Sidecar open(Path path) throws IOException {
+    static Sidecar open(Path path, LockFileOpener opener) throws IOException {
         synchronized (OPEN) {
             Sidecar sidecar = OPEN.get(path);
             if (sidecar == null) {
-                sidecar = new Sidecar(path, FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                        StandardOpenOption.WRITE));
+                sidecar = new Sidecar(path, opener.open(path));
                 OPEN.put(path, sidecar);
             }
             sidecar.references++;

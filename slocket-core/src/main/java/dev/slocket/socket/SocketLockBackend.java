@@ -50,16 +50,18 @@ public final class SocketLockBackend implements LockBackend {
     private final Contender contender;
 
     /** The fencing counters of recently used names, kept open (bounded). */
-    private final FencingCounters tokens = new FencingCounters(MAX_OPEN_COUNTERS);
+    private final FencingCounters tokens;
 
     /**
      * @param options the backend's options
      * @throws LockBackendException if the lock directory is missing and cannot be created, is not
-     *         a writable directory, or is too long for socket paths
+     *         a writable directory, could be controlled by another user, or is too long for socket paths
      */
     public SocketLockBackend(SocketLockOptions options) {
         this.options = options;
-        this.directory = LockDirectory.prepare(options.directory(), options.directoryPermissions());
+        this.directory = LockDirectory.prepare(options.directory(), options.sharedGroup(),
+                options.directoryPermissions());
+        this.tokens = new FencingCounters(MAX_OPEN_COUNTERS, directory.files());
         this.contender = new Contender(options, directory, PeerIdentity.of(options.requirePeerSameUser()), arbiters,
                 tokens);
     }
@@ -112,10 +114,10 @@ public final class SocketLockBackend implements LockBackend {
         return granteeAlive(paths);
     }
 
-    private static boolean granteeAlive(LockPaths paths) {
+    private boolean granteeAlive(LockPaths paths) {
         Sidecar sidecar;
         try {
-            sidecar = Sidecar.open(paths.sidecar());
+            sidecar = Sidecar.open(paths.sidecar(), directory.files());
         }
         catch (IOException ex) {
             return false;
@@ -150,7 +152,7 @@ public final class SocketLockBackend implements LockBackend {
         details.put("backend", type());
         details.put("directory", directory.path().toString());
         details.put("staleSocketPolicy", options.staleSocketPolicy().name());
-        return DirectoryCheck.problem(directory.path(), details)
+        return DirectoryCheck.problem(directory.path(), options.sharedGroup(), details)
                 .map(problem -> BackendStatus.down(problem, details)).orElseGet(() -> BackendStatus.up(details));
     }
 

@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * A fencing-token counter kept in a small file beside a lock and never deleted, so tokens keep
@@ -27,12 +26,20 @@ public final class FencingCounterFile {
     }
 
     /**
-     * @param counterFile the counter file; created if missing
+     * @param counterFile the counter file; created if missing, never through a symbolic link
      * @return the new token, one more than the last one stored
      */
     public static long next(Path counterFile) {
-        try (FileChannel channel = FileChannel.open(counterFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
+        return next(counterFile, LockFileOpener.NO_LINKS);
+    }
+
+    /**
+     * @param counterFile the counter file; created if missing
+     * @param opener opens (or creates) the file, refusing what another user may have planted
+     * @return the new token, one more than the last one stored
+     */
+    public static long next(Path counterFile, LockFileOpener opener) {
+        try (FileChannel channel = opener.open(counterFile)) {
             return next(channel, counterFile);
         }
         catch (IOException ex) {

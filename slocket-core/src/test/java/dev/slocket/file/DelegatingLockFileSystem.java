@@ -43,21 +43,15 @@ class DelegatingLockFileSystem implements LockFileSystem {
     }
 
     @Override
-    public void createDirectories(Path dir) throws IOException {
-        count("createDirectories");
-        real.createDirectories(dir);
+    public void prepareDirectory(Path dir, String sharedGroup) throws IOException {
+        count("prepareDirectory");
+        real.prepareDirectory(dir, sharedGroup);
     }
 
     @Override
     public boolean isDirectory(Path path) {
         count("isDirectory");
         return real.isDirectory(path);
-    }
-
-    @Override
-    public boolean isWritable(Path path) {
-        count("isWritable");
-        return real.isWritable(path);
     }
 
     @Override
@@ -109,9 +103,9 @@ class DelegatingLockFileSystem implements LockFileSystem {
     }
 
     @Override
-    public Optional<String> directoryProblem(Path directory, Map<String, Object> details) {
+    public Optional<String> directoryProblem(Path directory, String sharedGroup, Map<String, Object> details) {
         count("directoryProblem");
-        return real.directoryProblem(directory, details);
+        return real.directoryProblem(directory, sharedGroup, details);
     }
 
     @Override

@@ -64,7 +64,7 @@ class FileLockFileSystemTest {
             assertThat(backend.isLocked("a")).isFalse();
             assertThat(losses).isEmpty();
         }
-        assertThat(List.of("createDirectories", "isWritable", "createDirectory", "stat", "setMtime", "delete",
+        assertThat(List.of("prepareDirectory", "createDirectory", "stat", "setMtime", "delete",
                 "move", "tryLock", "nextToken", "watchDeletions", "directoryProblem")).allSatisfy(
                         operation -> assertThat(fs.calls(operation)).as(operation).isPositive());
         assertThat(realRoot.resolve("a.lock.fence")).isRegularFile();

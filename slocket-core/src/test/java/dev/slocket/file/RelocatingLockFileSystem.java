@@ -37,18 +37,13 @@ final class RelocatingLockFileSystem extends DelegatingLockFileSystem {
     }
 
     @Override
-    public void createDirectories(Path dir) throws IOException {
-        super.createDirectories(toReal(dir));
+    public void prepareDirectory(Path dir, String sharedGroup) throws IOException {
+        super.prepareDirectory(toReal(dir), sharedGroup);
     }
 
     @Override
     public boolean isDirectory(Path path) {
         return super.isDirectory(toReal(path));
-    }
-
-    @Override
-    public boolean isWritable(Path path) {
-        return super.isWritable(toReal(path));
     }
 
     @Override
@@ -87,8 +82,8 @@ final class RelocatingLockFileSystem extends DelegatingLockFileSystem {
     }
 
     @Override
-    public Optional<String> directoryProblem(Path directory, Map<String, Object> details) {
-        return super.directoryProblem(toReal(directory), details);
+    public Optional<String> directoryProblem(Path directory, String sharedGroup, Map<String, Object> details) {
+        return super.directoryProblem(toReal(directory), sharedGroup, details);
     }
 
     /** Events would name real paths, so none are reported: waiters poll. */

@@ -18,7 +18,7 @@ class FencingCountersTest {
     @TempDir
     Path directory;
 
-    private final FencingCounters counters = new FencingCounters(2);
+    private final FencingCounters counters = new FencingCounters(2, LockFileOpener.NO_LINKS);
 
     @AfterEach
     void close() {

@@ -21,6 +21,7 @@ final class SocketOptionsFactory {
                 .socketPermissions(socket.getSocketPermissions())
                 .requirePeerSameUser(socket.isRequirePeerSameUser())
                 .handoverMode(socket.getHandoverMode())
+                .sharedGroup(socket.getSharedGroup())
                 .build());
     }
 }

@@ -1,0 +1,235 @@
+package dev.slocket;
+
+import dev.slocket.file.FileLockBackend;
+import dev.slocket.file.FileLockOptions;
+import dev.slocket.socket.SocketLockBackend;
+import dev.slocket.socket.SocketLockOptions;
+import dev.slocket.spi.BackendLock;
+import dev.slocket.spi.Deadline;
+import dev.slocket.spi.LockBackend;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+/**
+ * The socket and file backends refuse lock directories and lock files that another local user
+ * could control (README "Security"). Another user is played by uid 65534, which needs root.
+ */
+class LockDirectorySecurityTest {
+
+    private static final int OTHER_UID = 65534;
+
+    private static final String PRECIOUS = "precious content of a file outside the lock directory";
+
+    @TempDir
+    Path root;
+
+    private Path locks;
+
+    private Path outside;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        assumeThat(Files.getAttribute(root, "unix:uid")).as("these tests play another user with chown: run as root")
+                .isEqualTo(0);
+        locks = root.resolve("locks");
+        outside = Files.writeString(root.resolve("victim.conf"), PRECIOUS);
+        Files.setLastModifiedTime(outside, FileTime.fromMillis(1_000_000_000_000L));
+    }
+
+    enum Backend {
+        SOCKET, FILE;
+
+        LockBackend create(Path directory) {
+            return create(directory, null);
+        }
+
+        LockBackend create(Path directory, String sharedGroup) {
+            return (this == SOCKET)
+                    ? new SocketLockBackend(SocketLockOptions.builder(directory).sharedGroup(sharedGroup).build())
+                    : new FileLockBackend(FileLockOptions.builder(directory).sharedGroup(sharedGroup).build());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aDirectoryOfAnotherUserIsRefusedNamingItsOwnerAndMode(Backend backend) throws Exception {
+        Files.createDirectory(locks, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.setAttribute(locks, "unix:uid", OTHER_UID);
+        assertThatThrownBy(() -> backend.create(locks)).isInstanceOf(LockBackendException.class)
+                .hasMessageContaining("Lock directory " + locks).hasMessageContaining("uid " + OTHER_UID)
+                .hasMessageContaining("mode 0700").hasMessageContaining("not to this process's user")
+                .hasMessageContaining("remove it");
+        assertThat(locks).isEmptyDirectory();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aDirectoryEveryoneCanWriteIsRefusedEvenWhenShared(Backend backend) throws Exception {
+        Files.createDirectory(locks);
+        Files.setPosixFilePermissions(locks, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThatThrownBy(() -> backend.create(locks)).isInstanceOf(LockBackendException.class)
+                .hasMessageContaining("mode 0777").hasMessageContaining("writable by every user")
+                .hasMessageContaining("chmod o-w");
+        assertThatThrownBy(() -> backend.create(locks, groupOf(root))).isInstanceOf(LockBackendException.class)
+                .hasMessageContaining("writable by every user");
+        assertThat(locks).isEmptyDirectory();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aGroupWritableDirectoryIsUsedOnlyWhenThatGroupIsConfiguredAsShared(Backend backend) throws Exception {
+        Files.createDirectory(locks);
+        Files.setPosixFilePermissions(locks, PosixFilePermissions.fromString("rwxrwx---"));
+        Files.setAttribute(locks, "unix:uid", OTHER_UID);
+        assertThatThrownBy(() -> backend.create(locks)).isInstanceOf(LockBackendException.class)
+                .hasMessageContaining("not to this process's user");
+        assertThatThrownBy(() -> backend.create(locks, "no-such-shared-group"))
+                .isInstanceOf(LockBackendException.class).hasMessageContaining("shared group no-such-shared-group");
+        try (LockBackend shared = backend.create(locks, groupOf(locks))) {
+            BackendLock lock = shared.acquire("job", Deadline.after(Duration.ZERO), reason -> { });
+            assertThat(lock).as("a member of the shared group takes locks in the group's directory").isNotNull();
+            lock.release();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aSymbolicLinkAsTheDirectoryIsRefused(Backend backend) throws Exception {
+        Path real = Files.createDirectory(root.resolve("real"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.createSymbolicLink(locks, real);
+        assertThatThrownBy(() -> backend.create(locks)).isInstanceOf(LockBackendException.class)
+                .hasMessageContaining("Lock directory " + locks).hasMessageContaining("symbolic link");
+        assertThat(real).isEmptyDirectory();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aDirectoryTheBackendCreatesIsPrivate(Backend backend) throws Exception {
+        Path nested = locks.resolve("inner");
+        try (LockBackend created = backend.create(nested)) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(nested))).isEqualTo("rwx------");
+            assertThat(created.status().usable()).isTrue();
+        }
+    }
+
+    /**
+     * Every file a lock keeps in the directory, replaced by a link to a file outside it, a FIFO,
+     * or a file of another user: the acquisition fails with a clear error, nothing hangs, and the
+     * file outside is untouched.
+     */
+    @ParameterizedTest(name = "{0} {1} as {2}")
+    @CsvSource({
+        "SOCKET, job.sock.owner, LINK", "SOCKET, job.sock.owner, FIFO", "SOCKET, job.sock.owner, FOREIGN",
+        "SOCKET, job.token, LINK", "SOCKET, job.token, FIFO", "SOCKET, job.token, FOREIGN",
+        "FILE, job.lock.fence, LINK", "FILE, job.lock.fence, FIFO", "FILE, job.lock.fence, FOREIGN",
+        "FILE, job.lock.takeover, LINK", "FILE, job.lock.takeover, FIFO", "FILE, job.lock.takeover, FOREIGN",
+    })
+    void aPlantedLockFileIsRefusedAndNothingOutsideIsTouched(Backend backend, String file, Plant plant)
+            throws Exception {
+        try (LockBackend locking = backend.create(locks)) {
+            if (file.endsWith(".takeover")) {
+                Path stale = Files.createDirectory(locks.resolve("job.lock"));
+                Files.setLastModifiedTime(stale, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+            }
+            plant.at(locks.resolve(file), outside);
+            Throwable thrown = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                    () -> catchThrowable(() -> locking.acquire("job", Deadline.after(Duration.ofMillis(100)),
+                            reason -> { })));
+            assertThat(thrown).isInstanceOf(LockBackendException.class).hasMessageContaining(file)
+                    .hasMessageContaining("nothing was written to it");
+            assertThat(locking.isLocked("job") && !file.endsWith(".takeover"))
+                    .as("a failed acquisition leaves no lock behind").isFalse();
+            if (plant == Plant.FOREIGN) {
+                assertThat(locks.resolve(file)).hasContent("00000000000000000007");
+            }
+        }
+        assertUntouched();
+    }
+
+    /** The lock's own path (socket, lock directory) planted: never taken, and nothing outside changes. */
+    @ParameterizedTest(name = "{0} {1} as {2}")
+    @CsvSource({ "SOCKET, job.sock, LINK", "SOCKET, job.sock, FIFO", "FILE, job.lock, LINK", "FILE, job.lock, FIFO" })
+    void aPlantedLockPathIsNeverTakenAndNothingOutsideIsTouched(Backend backend, String file, Plant plant)
+            throws Exception {
+        try (LockBackend locking = backend.create(locks)) {
+            plant.at(locks.resolve(file), outside);
+            BackendLock lock = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                    () -> locking.acquire("job", Deadline.after(Duration.ofMillis(100)), reason -> { }));
+            assertThat(lock).isNull();
+        }
+        assertUntouched();
+    }
+
+    /** A counter that was mapped, then replaced by a link: the next token is refused, not written through. */
+    @ParameterizedTest
+    @CsvSource({ "SOCKET, job.token", "FILE, job.lock.fence" })
+    void aCounterReplacedByALinkAfterUseIsRefused(Backend backend, String counter) throws Exception {
+        try (LockBackend locking = backend.create(locks)) {
+            locking.acquire("job", Deadline.after(Duration.ZERO), reason -> { }).release();
+            Files.delete(locks.resolve(counter));
+            Plant.LINK.at(locks.resolve(counter), outside);
+            assertThatThrownBy(() -> locking.acquire("job", Deadline.after(Duration.ZERO), reason -> { }))
+                    .isInstanceOf(LockBackendException.class).hasMessageContaining("symbolic link");
+        }
+        assertUntouched();
+    }
+
+    @Test
+    void theHealthCheckNamesADirectoryOfAnotherUser() throws Exception {
+        try (LockBackend locking = Backend.SOCKET.create(locks)) {
+            Files.setAttribute(locks, "unix:uid", OTHER_UID);
+            assertThat(locking.status().usable()).isFalse();
+            assertThat(locking.status().reason()).contains("not to this process's user").contains(locks.toString());
+        }
+    }
+
+    private void assertUntouched() throws Exception {
+        assertThat(outside).hasContent(PRECIOUS);
+        assertThat(Files.getLastModifiedTime(outside).toMillis()).isEqualTo(1_000_000_000_000L);
+        assertThat(Files.readAttributes(outside, PosixFileAttributes.class).owner().getName()).isEqualTo("root");
+    }
+
+    private static String groupOf(Path path) throws Exception {
+        return Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS).group().getName();
+    }
+
+    /** What another user leaves in place of a lock file. */
+    enum Plant {
+        LINK, FIFO, FOREIGN;
+
+        void at(Path file, Path outside) throws Exception {
+            switch (this) {
+                case LINK -> Files.createSymbolicLink(file, outside);
+                case FIFO -> {
+                    Process mkfifo = new ProcessBuilder("mkfifo", file.toString()).start();
+                    assertThat(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0).isTrue();
+                }
+                default -> {
+                    Files.writeString(file, "00000000000000000007");
+                    Files.setAttribute(file, "unix:uid", OTHER_UID);
+                }
+            }
+        }
+    }
+}
