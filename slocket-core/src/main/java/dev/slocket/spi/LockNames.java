@@ -5,7 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * Lock-name rules and the mapping of a name to a file name or key, the same in every process.
+ * Lock-name rules (1..255 characters, no control characters, no unpaired surrogates) and the mapping of a name to a file name or key, the same in every process.
  *
  * <p>Encoding: {@code [A-Za-z0-9._-]} are kept, every other UTF-8 byte becomes {@code %XX}
  * (upper-case hex). A leading {@code .} is encoded too, so no name maps to {@code .},
@@ -50,6 +50,14 @@ public final class LockNames {
             if (Character.isISOControl(c)) {
                 throw new IllegalArgumentException(String.format(
                         "Lock name must not contain control characters, found U+%04X at index %d", (int) c, i));
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < name.length() && Character.isLowSurrogate(name.charAt(i + 1))) {
+                i++;
+            }
+            else if (Character.isSurrogate(c)) {
+                // UTF-8 would turn it into '?', so 'a\uD800' and 'a?' would be one lock
+                throw new IllegalArgumentException(String.format("Lock name must be valid UTF-16 (no unpaired"
+                        + " surrogates), found a lone surrogate U+%04X at index %d", (int) c, i));
             }
         }
         return name;

@@ -20,6 +20,15 @@ class LockNamesTest {
     }
 
     @Test
+    void unpairedSurrogatesAreRejectedNamingTheRulePairedOnesAreKept() {
+        for (String name : List.of("a\uD800", "a\uDC00b", "\uDC00\uD800", "\uD83D")) {
+            assertThatThrownBy(() -> LockNames.encode(name)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("unpaired surrogates");
+        }
+        assertThat(LockNames.encode("a\uD83D\uDE00")).isEqualTo("a%F0%9F%98%80").isNotEqualTo(LockNames.encode("a?"));
+    }
+
+    @Test
     void neverMapsToDotEntriesOrHiddenFiles() {
         assertThat(LockNames.encode(".")).isEqualTo("%2E");
         assertThat(LockNames.encode("..")).isEqualTo("%2E.");
