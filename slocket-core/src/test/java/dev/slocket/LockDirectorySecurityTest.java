@@ -1,9 +1,5 @@
 package dev.slocket;
 
-import dev.slocket.file.FileLockBackend;
-import dev.slocket.file.FileLockOptions;
-import dev.slocket.socket.SocketLockBackend;
-import dev.slocket.socket.SocketLockOptions;
 import dev.slocket.spi.BackendLock;
 import dev.slocket.spi.Deadline;
 import dev.slocket.spi.LockBackend;
@@ -56,23 +52,9 @@ class LockDirectorySecurityTest {
         Files.setLastModifiedTime(outside, FileTime.fromMillis(1_000_000_000_000L));
     }
 
-    enum Backend {
-        SOCKET, FILE;
-
-        LockBackend create(Path directory) {
-            return create(directory, null);
-        }
-
-        LockBackend create(Path directory, String sharedGroup) {
-            return (this == SOCKET)
-                    ? new SocketLockBackend(SocketLockOptions.builder(directory).sharedGroup(sharedGroup).build())
-                    : new FileLockBackend(FileLockOptions.builder(directory).sharedGroup(sharedGroup).build());
-        }
-    }
-
     @ParameterizedTest
-    @EnumSource(Backend.class)
-    void aDirectoryOfAnotherUserIsRefusedNamingItsOwnerAndMode(Backend backend) throws Exception {
+    @EnumSource(DirectoryBackend.class)
+    void aDirectoryOfAnotherUserIsRefusedNamingItsOwnerAndMode(DirectoryBackend backend) throws Exception {
         Files.createDirectory(locks, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Files.setAttribute(locks, "unix:uid", OTHER_UID);
         assertThatThrownBy(() -> backend.create(locks)).isInstanceOf(LockBackendException.class)
@@ -83,8 +65,8 @@ class LockDirectorySecurityTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Backend.class)
-    void aDirectoryEveryoneCanWriteIsRefusedEvenWhenShared(Backend backend) throws Exception {
+    @EnumSource(DirectoryBackend.class)
+    void aDirectoryEveryoneCanWriteIsRefusedEvenWhenShared(DirectoryBackend backend) throws Exception {
         Files.createDirectory(locks);
         Files.setPosixFilePermissions(locks, PosixFilePermissions.fromString("rwxrwxrwx"));
         assertThatThrownBy(() -> backend.create(locks)).isInstanceOf(LockBackendException.class)
@@ -96,8 +78,8 @@ class LockDirectorySecurityTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Backend.class)
-    void aGroupWritableDirectoryIsUsedOnlyWhenThatGroupIsConfiguredAsShared(Backend backend) throws Exception {
+    @EnumSource(DirectoryBackend.class)
+    void aGroupWritableDirectoryIsUsedOnlyWhenThatGroupIsConfiguredAsShared(DirectoryBackend backend) throws Exception {
         Files.createDirectory(locks);
         Files.setPosixFilePermissions(locks, PosixFilePermissions.fromString("rwxrwx---"));
         Files.setAttribute(locks, "unix:uid", OTHER_UID);
@@ -113,8 +95,8 @@ class LockDirectorySecurityTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Backend.class)
-    void aSymbolicLinkAsTheDirectoryIsRefused(Backend backend) throws Exception {
+    @EnumSource(DirectoryBackend.class)
+    void aSymbolicLinkAsTheDirectoryIsRefused(DirectoryBackend backend) throws Exception {
         Path real = Files.createDirectory(root.resolve("real"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Files.createSymbolicLink(locks, real);
@@ -124,8 +106,8 @@ class LockDirectorySecurityTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Backend.class)
-    void aDirectoryTheBackendCreatesIsPrivate(Backend backend) throws Exception {
+    @EnumSource(DirectoryBackend.class)
+    void aDirectoryTheBackendCreatesIsPrivate(DirectoryBackend backend) throws Exception {
         Path nested = locks.resolve("inner");
         try (LockBackend created = backend.create(nested)) {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(nested))).isEqualTo("rwx------");
@@ -145,7 +127,7 @@ class LockDirectorySecurityTest {
         "FILE, job.lock.fence, LINK", "FILE, job.lock.fence, FIFO", "FILE, job.lock.fence, FOREIGN",
         "FILE, job.lock.takeover, LINK", "FILE, job.lock.takeover, FIFO", "FILE, job.lock.takeover, FOREIGN",
     })
-    void aPlantedLockFileIsRefusedAndNothingOutsideIsTouched(Backend backend, String file, Plant plant)
+    void aPlantedLockFileIsRefusedAndNothingOutsideIsTouched(DirectoryBackend backend, String file, Plant plant)
             throws Exception {
         try (LockBackend locking = backend.create(locks)) {
             if (file.endsWith(".takeover")) {
@@ -170,7 +152,7 @@ class LockDirectorySecurityTest {
     /** The lock's own path (socket, lock directory) planted: never taken, and nothing outside changes. */
     @ParameterizedTest(name = "{0} {1} as {2}")
     @CsvSource({ "SOCKET, job.sock, LINK", "SOCKET, job.sock, FIFO", "FILE, job.lock, LINK", "FILE, job.lock, FIFO" })
-    void aPlantedLockPathIsNeverTakenAndNothingOutsideIsTouched(Backend backend, String file, Plant plant)
+    void aPlantedLockPathIsNeverTakenAndNothingOutsideIsTouched(DirectoryBackend backend, String file, Plant plant)
             throws Exception {
         try (LockBackend locking = backend.create(locks)) {
             plant.at(locks.resolve(file), outside);
@@ -184,7 +166,7 @@ class LockDirectorySecurityTest {
     /** A counter that was mapped, then replaced by a link: the next token is refused, not written through. */
     @ParameterizedTest
     @CsvSource({ "SOCKET, job.token", "FILE, job.lock.fence" })
-    void aCounterReplacedByALinkAfterUseIsRefused(Backend backend, String counter) throws Exception {
+    void aCounterReplacedByALinkAfterUseIsRefused(DirectoryBackend backend, String counter) throws Exception {
         try (LockBackend locking = backend.create(locks)) {
             locking.acquire("job", Deadline.after(Duration.ZERO), reason -> { }).release();
             Files.delete(locks.resolve(counter));
@@ -197,7 +179,7 @@ class LockDirectorySecurityTest {
 
     @Test
     void theHealthCheckNamesADirectoryOfAnotherUser() throws Exception {
-        try (LockBackend locking = Backend.SOCKET.create(locks)) {
+        try (LockBackend locking = DirectoryBackend.SOCKET.create(locks)) {
             Files.setAttribute(locks, "unix:uid", OTHER_UID);
             assertThat(locking.status().usable()).isFalse();
             assertThat(locking.status().reason()).contains("not to this process's user").contains(locks.toString());

@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * {@link FencingCounterFile}s kept mapped into memory between acquisitions, so a token costs one
@@ -53,23 +54,35 @@ public final class FencingCounters implements AutoCloseable {
 
     private final LockFileOpener opener;
 
+    private final LongSupplier floor;
+
     /**
      * @param capacity how many counter files may stay mapped at once; at least 1
      * @param opener opens (or creates) a counter file, refusing what another user may have planted
      */
     public FencingCounters(int capacity, LockFileOpener opener) {
+        this(capacity, opener, FencingCounterFile::clockFloor);
+    }
+
+    /**
+     * @param capacity how many counter files may stay mapped at once; at least 1
+     * @param opener opens (or creates) a counter file
+     * @param floor the smallest token to hand out at the moment ({@link FencingCounterFile#clockFloor()})
+     */
+    FencingCounters(int capacity, LockFileOpener opener, LongSupplier floor) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
         }
         this.capacity = capacity;
         this.opener = opener;
+        this.floor = floor;
         this.mapped = new LinkedHashMap<>(16, 0.75f, true);
         this.localDirectories = new LinkedHashMap<>(16, 0.75f, true);
     }
 
     /**
      * @param counterFile the counter file; created if missing
-     * @return the new token, one more than the last one stored
+     * @return the new token: {@code max(stored + 1, floor)}
      * @throws dev.slocket.LockBackendException if the file cannot be read or written, or is corrupt
      */
     public long next(Path counterFile) {
@@ -81,14 +94,15 @@ public final class FencingCounters implements AutoCloseable {
             throw FencingCounterFile.failure(counterFile, ex);
         }
         if (counter == null) {
-            return FencingCounterFile.next(counterFile, opener);
+            return FencingCounterFile.next(counterFile, opener, floor.getAsLong());
         }
         byte[] stored = new byte[WIDTH];
         counter.buffer().get(0, stored);
         if (!isDigitsOrBlank(stored)) {
-            return FencingCounterFile.next(counterFile, opener);
+            return FencingCounterFile.next(counterFile, opener, floor.getAsLong());
         }
-        long next = FencingCounterFile.parse(stored, WIDTH, counterFile) + 1;
+        long next = FencingCounterFile.successor(FencingCounterFile.parse(stored, WIDTH, counterFile),
+                floor.getAsLong());
         byte[] digits = FencingCounterFile.digits(next);
         for (int i = 0; i < WIDTH; i++) {
             if (stored[i] != digits[i]) {
