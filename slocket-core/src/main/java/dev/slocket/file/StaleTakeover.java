@@ -1,14 +1,10 @@
 package dev.slocket.file;
 
 import java.io.IOException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -28,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * on the same file in one process would neither exclude nor be safe to close. A contender that
  * cannot get the lock at once treats the lock as busy and waits like any waiter.</li>
  * <li><b>Re-check.</b> Holding it, stat the lock directory again: it must still be stale.</li>
- * <li><b>Move aside atomically.</b> Rename the lock directory to a unique tombstone name in the
+ * <li><b>Move aside atomically</b> ({@link MoveAside}). Rename the lock directory to a unique tombstone name in the
  * same directory ({@code .slocket-tombstone-<uuid>}: a hidden name that no encoded lock name can
  * take). A rename moves exactly one directory, so there is no window in which a fresh lock
  * created by a plain {@code mkdir} could be deleted by name.</li>
@@ -105,48 +101,17 @@ final class StaleTakeover {
             return null;
         }
         beforeMoveAside.run();
-        Path tombstone = lockDir.resolveSibling(".slocket-tombstone-" + UUID.randomUUID());
-        try {
-            fs.move(lockDir, tombstone, StandardCopyOption.ATOMIC_MOVE);
-        }
-        catch (NoSuchFileException ex) {
-            return creator.create();
-        }
-        DirStamp moved = fs.stat(tombstone);
-        if (!moved.equals(stale)) {
-            restore(fs, tombstone, lockDir);
+        MoveAside.Outcome outcome = MoveAside.removeIf(fs, lockDir, stale);
+        if (outcome == MoveAside.Outcome.NOT_OURS) {
             return null;
         }
-        removeTombstone(fs, tombstone);
         DirStamp created = creator.create();
-        if (created != null) {
+        if (created != null && outcome == MoveAside.Outcome.REMOVED) {
             long takeovers = count.incrementAndGet();
             log.warn("Took over stale lock {} (mtime {}, now {}, stale after {}; takeover #{})", lockDir,
                     stale.mtime(), Instant.now(), timing.stale(), takeovers);
         }
         return created;
-    }
-
-    private static void restore(LockFileSystem fs, Path tombstone, Path lockDir) throws IOException {
-        try {
-            fs.move(tombstone, lockDir);
-            log.warn("Lock {} was refreshed by its owner during a takeover; put it back", lockDir);
-        }
-        catch (FileAlreadyExistsException ex) {
-            // its owner's heartbeat now finds the directory changed and reports the loss
-            log.warn("Lock {} was refreshed during a takeover and could not be put back; its owner will see it lost",
-                    lockDir);
-            removeTombstone(fs, tombstone);
-        }
-    }
-
-    private static void removeTombstone(LockFileSystem fs, Path tombstone) throws IOException {
-        try {
-            fs.delete(tombstone);
-        }
-        catch (DirectoryNotEmptyException ex) {
-            log.warn("Stale lock directory moved to {} is not empty; left in place", tombstone);
-        }
     }
 
     /** Creates the lock directory with a plain {@code mkdir}. */
