@@ -1,11 +1,13 @@
 package dev.slocket;
 
+import dev.slocket.socket.SocketLockBackend;
 import dev.slocket.spi.BackendLock;
 import dev.slocket.spi.Deadline;
 import dev.slocket.spi.LockBackend;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.stream.Stream;
 
@@ -44,6 +46,28 @@ class LockDirectoryStateTest {
             BackendLock lock = backend.acquire("tok", Deadline.after(Duration.ZERO), reason -> { });
             assertThat(lock.fencingToken()).isGreaterThan(first);
             lock.release();
+        }
+    }
+
+    /** A lock directory reached through a symbolic link higher up is the same set of locks. */
+    @ParameterizedTest
+    @EnumSource(DirectoryBackend.class)
+    void twoPathsToOneDirectoryAreOneSetOfLocks(DirectoryBackend kind) throws Exception {
+        Path locks = Files.createDirectory(root.resolve("locks"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path alias = Files.createSymbolicLink(root.resolve("alias"), root).resolve("locks");
+        try (LockBackend one = kind.create(locks); LockBackend other = kind.create(alias)) {
+            BackendLock held = one.acquire("shared", Deadline.after(Duration.ZERO), reason -> { });
+            assertThat(other.isLocked("shared")).isTrue();
+            assertThat(other.acquire("shared", Deadline.after(Duration.ofMillis(50)), reason -> { })).isNull();
+            if (one instanceof SocketLockBackend socket) {
+                assertThat(((SocketLockBackend) other).socketPath("shared")).isEqualTo(socket.socketPath("shared"))
+                        .startsWith(locks.toRealPath());
+            }
+            held.release();
+            BackendLock next = other.acquire("shared", Deadline.after(Duration.ofSeconds(10)), reason -> { });
+            assertThat(next).isNotNull();
+            next.release();
         }
     }
 }

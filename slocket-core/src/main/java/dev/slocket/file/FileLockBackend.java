@@ -32,6 +32,11 @@ public final class FileLockBackend implements LockBackend {
 
     private final LockDirEngine engine;
 
+    /** The real path of the backend directory, resolved once. */
+    private final Path directory;
+
+    private final boolean foldCase;
+
     /**
      * @param options the backend's options
      * @throws LockBackendException if the directory cannot be created, is not a writable directory, or could be
@@ -48,17 +53,14 @@ public final class FileLockBackend implements LockBackend {
      */
     FileLockBackend(FileLockOptions options, StaleTakeover takeover, LockFileSystem fs) {
         this.options = options;
-        prepareDirectory(options.directory(), options.sharedGroup(), fs);
-        this.engine = new LockDirEngine(takeover, fs);
-    }
-
-    private static void prepareDirectory(Path directory, String sharedGroup, LockFileSystem fs) {
         try {
-            fs.prepareDirectory(directory, sharedGroup);
+            this.foldCase = fs.prepareDirectory(options.directory(), options.sharedGroup());
+            this.directory = fs.realPath(options.directory());
         }
         catch (IOException ex) {
-            throw new LockBackendException("File lock directory " + directory + " is not usable: " + ex, ex);
+            throw new LockBackendException("File lock directory " + options.directory() + " is not usable: " + ex, ex);
         }
+        this.engine = new LockDirEngine(takeover, fs);
     }
 
     @Override
@@ -73,7 +75,7 @@ public final class FileLockBackend implements LockBackend {
 
     @Override
     public BackendLock acquire(String name, Deadline deadline, LossListener lossListener) throws InterruptedException {
-        LockPaths paths = LockPaths.forName(options.directory(), name);
+        LockPaths paths = LockPaths.forName(directory, name, foldCase);
         try {
             return engine.acquire(paths, options.timing(), deadline, options.watchPollInterval(), lossListener);
         }
@@ -84,7 +86,7 @@ public final class FileLockBackend implements LockBackend {
 
     @Override
     public boolean isLocked(String name) {
-        LockPaths paths = LockPaths.forName(options.directory(), name);
+        LockPaths paths = LockPaths.forName(directory, name, foldCase);
         try {
             return engine.isLocked(paths, options.timing());
         }
@@ -95,8 +97,8 @@ public final class FileLockBackend implements LockBackend {
 
     private LockBackendException failure(String action, String name, LockPaths paths, IOException ex) {
         String problem;
-        if (ex instanceof NoSuchFileException && !engine.fs().isDirectory(options.directory())) {
-            problem = "the lock directory " + options.directory() + " no longer exists";
+        if (ex instanceof NoSuchFileException && !engine.fs().isDirectory(directory)) {
+            problem = "the lock directory " + directory + " no longer exists";
         }
         else if (ex instanceof AccessDeniedException) {
             problem = "access denied to " + ex.getMessage();

@@ -30,10 +30,11 @@ interface LockFileSystem extends AutoCloseable {
      *
      * @param dir the backend directory
      * @param sharedGroup the group whose users share it; {@code null} for a private directory
+     * @return whether its file system treats names that differ only in case as one
      * @throws dev.slocket.LockBackendException naming what another user could control, and what to do
      * @throws IOException if it exists but is not a writable directory
      */
-    void prepareDirectory(Path dir, String sharedGroup) throws IOException;
+    boolean prepareDirectory(Path dir, String sharedGroup) throws IOException;
 
     boolean isDirectory(Path path);
 

@@ -32,11 +32,13 @@ record LockPaths(Path lockDir, Path takeoverFile, Path fenceFile) {
      *
      * @param directory the backend directory
      * @param name a valid lock name
+     * @param foldCase whether the directory's file system ignores case (see {@link LockNames#encode(String, boolean)})
      * @return the paths
      */
-    static LockPaths forName(Path directory, String name) {
-        return new LockPaths(directory.resolve(fileName(name, LOCK_SUFFIX)),
-                directory.resolve(fileName(name, TAKEOVER_SUFFIX)), directory.resolve(fileName(name, FENCE_SUFFIX)));
+    static LockPaths forName(Path directory, String name, boolean foldCase) {
+        return new LockPaths(directory.resolve(fileName(name, LOCK_SUFFIX, foldCase)),
+                directory.resolve(fileName(name, TAKEOVER_SUFFIX, foldCase)),
+                directory.resolve(fileName(name, FENCE_SUFFIX, foldCase)));
     }
 
     /**
@@ -50,14 +52,14 @@ record LockPaths(Path lockDir, Path takeoverFile, Path fenceFile) {
 
     /**
      * @param name a valid lock name
-     * @return the file name of its lock directory
+     * @return the file name of its lock directory on a case-sensitive file system
      */
     static String lockDirName(String name) {
-        return fileName(name, LOCK_SUFFIX);
+        return fileName(name, LOCK_SUFFIX, false);
     }
 
-    private static String fileName(String name, String suffix) {
-        return LockNames.encode(name, MAX_FILE_NAME - suffix.length()) + suffix;
+    private static String fileName(String name, String suffix, boolean foldCase) {
+        return LockNames.encode(name, MAX_FILE_NAME - suffix.length(), foldCase) + suffix;
     }
 
     /** @return the directory that holds the lock directory */

@@ -45,13 +45,14 @@ final class RealLockFileSystem implements LockFileSystem {
     }
 
     @Override
-    public void prepareDirectory(Path dir, String sharedGroup) throws IOException {
+    public boolean prepareDirectory(Path dir, String sharedGroup) throws IOException {
         LockDirectoryGuard guard = LockDirectoryGuard.prepare(dir, sharedGroup,
                 PosixFilePermissions.fromString((sharedGroup != null) ? "rwxrwx---" : "rwx------"));
         if (!Files.isWritable(dir)) {
             throw new AccessDeniedException(dir.toString(), null, "the lock directory is not writable");
         }
         opener = guard;
+        return guard.caseInsensitive();
     }
 
     @Override

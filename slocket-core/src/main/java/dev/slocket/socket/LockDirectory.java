@@ -38,6 +38,18 @@ final class LockDirectory {
      * @throws LockBackendException naming the directory and what is wrong with it
      */
     static LockDirectory prepare(Path directory, String sharedGroup, String permissions) {
+        requireRoomForNames(directory);
+        LockDirectoryGuard guard = LockDirectoryGuard.prepare(directory, sharedGroup,
+                PosixFilePermissions.fromString(permissions));
+        int room = requireRoomForNames(guard.path());
+        if (!Files.isWritable(guard.path()) || !Files.isExecutable(guard.path())) {
+            throw new LockBackendException("Lock directory " + directory + " is not writable by this process");
+        }
+        return new LockDirectory(guard, room);
+    }
+
+    /** @return how many characters of a lock's file name fit into a socket path in {@code directory} */
+    private static int requireRoomForNames(Path directory) {
         int room = maxSocketPathBytes() - directory.toString().getBytes(StandardCharsets.UTF_8).length - 1
                 - SOCKET_SUFFIX.length();
         if (room < LockNames.DIGEST_FORM_MIN_LENGTH) {
@@ -46,12 +58,7 @@ final class LockDirectory {
                     + " characters of the lock's file name, but at least " + LockNames.DIGEST_FORM_MIN_LENGTH
                     + " are needed");
         }
-        LockDirectoryGuard guard = LockDirectoryGuard.prepare(directory, sharedGroup,
-                PosixFilePermissions.fromString(permissions));
-        if (!Files.isWritable(directory) || !Files.isExecutable(directory)) {
-            throw new LockBackendException("Lock directory " + directory + " is not writable by this process");
-        }
-        return new LockDirectory(guard, room);
+        return room;
     }
 
     /** {@code sun_path} less its NUL and one byte the JDK keeps: 106 on Linux, 102 on macOS. */
@@ -59,7 +66,7 @@ final class LockDirectory {
         return System.getProperty("os.name", "").toLowerCase().contains("mac") ? 102 : 106;
     }
 
-    /** @return the directory */
+    /** @return the directory's real path */
     Path path() {
         return directory;
     }
@@ -74,7 +81,7 @@ final class LockDirectory {
      * @return its files; every process maps a name the same way
      */
     LockPaths paths(String name) {
-        String encoded = LockNames.encode(name, maxEncodedLength);
+        String encoded = LockNames.encode(name, maxEncodedLength, guard.caseInsensitive());
         String socketName = encoded + SOCKET_SUFFIX;
         return new LockPaths(directory.resolve(socketName), directory.resolve(socketName + ".owner"),
                 directory.resolve(encoded + ".token"), socketName);

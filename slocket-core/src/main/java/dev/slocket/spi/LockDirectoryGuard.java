@@ -18,6 +18,7 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -31,6 +32,9 @@ import java.util.Set;
  * and not writable by others. A missing directory is created by {@code mkdir} with the configured
  * permissions (the umask can only narrow them), so it never has wider permissions than its final
  * ones; only the bits the umask removed are added afterwards.
+ *
+ * <p>The checked directory is resolved to its real path once, and its file system probed once
+ * for case-insensitive names, so that lock names are encoded accordingly ({@link LockNames}).
  *
  * <p><b>Files in it</b> are created with {@code O_CREAT|O_EXCL|O_NOFOLLOW}, so a planted link
  * makes the creation fail instead of being followed. A file that exists already is
@@ -66,9 +70,12 @@ public final class LockDirectoryGuard implements LockFileOpener {
 
     private final Set<PosixFilePermission> filePermissions;
 
-    private LockDirectoryGuard(Path directory, String sharedGroup) {
+    private final boolean caseInsensitive;
+
+    private LockDirectoryGuard(Path directory, String sharedGroup, boolean caseInsensitive) {
         this.directory = directory;
         this.sharedGroup = sharedGroup;
+        this.caseInsensitive = caseInsensitive;
         this.filePermissions = PosixFilePermissions.fromString((sharedGroup != null) ? "rw-rw----" : "rw-------");
     }
 
@@ -86,9 +93,36 @@ public final class LockDirectoryGuard implements LockFileOpener {
         if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
             create(directory, sharedGroup, createPermissions);
         }
-        LockDirectoryGuard guard = new LockDirectoryGuard(directory, sharedGroup);
+        new LockDirectoryGuard(directory, sharedGroup, false).requireSafe();
+        Path real;
+        try {
+            real = directory.toRealPath();
+        }
+        catch (IOException ex) {
+            throw new LockBackendException("Cannot resolve the real path of lock directory " + directory + ": " + ex,
+                    ex);
+        }
+        LockDirectoryGuard guard = new LockDirectoryGuard(real, sharedGroup, isCaseInsensitive(real));
         guard.requireSafe();
         return guard;
+    }
+
+    /** @return whether names that differ only in case are one file in {@code directory} (macOS default) */
+    private static boolean isCaseInsensitive(Path directory) {
+        try {
+            Path probe = Files.createTempFile(directory, ".slocket-case-", ".probe");
+            try {
+                String upper = probe.getFileName().toString().toUpperCase(Locale.ROOT);
+                return Files.exists(directory.resolve(upper), LinkOption.NOFOLLOW_LINKS);
+            }
+            finally {
+                Files.delete(probe);
+            }
+        }
+        catch (IOException ex) {
+            throw new LockBackendException("Lock directory " + directory + " is not writable by this process: cannot"
+                    + " create a file in it (" + ex + ")", ex);
+        }
     }
 
     private static void create(Path directory, String sharedGroup, Set<PosixFilePermission> permissions) {
@@ -128,9 +162,14 @@ public final class LockDirectoryGuard implements LockFileOpener {
         }
     }
 
-    /** @return the directory */
+    /** @return the directory's real path, resolved once, so two paths to it are one set of locks */
     public Path path() {
         return directory;
+    }
+
+    /** @return whether the directory's file system treats names that differ only in case as one */
+    public boolean caseInsensitive() {
+        return caseInsensitive;
     }
 
     /** @return the group whose users share the directory's locks; {@code null} for a private directory */

@@ -43,9 +43,9 @@ class DelegatingLockFileSystem implements LockFileSystem {
     }
 
     @Override
-    public void prepareDirectory(Path dir, String sharedGroup) throws IOException {
+    public boolean prepareDirectory(Path dir, String sharedGroup) throws IOException {
         count("prepareDirectory");
-        real.prepareDirectory(dir, sharedGroup);
+        return real.prepareDirectory(dir, sharedGroup);
     }
 
     @Override

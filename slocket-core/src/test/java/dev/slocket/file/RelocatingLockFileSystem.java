@@ -37,8 +37,8 @@ final class RelocatingLockFileSystem extends DelegatingLockFileSystem {
     }
 
     @Override
-    public void prepareDirectory(Path dir, String sharedGroup) throws IOException {
-        super.prepareDirectory(toReal(dir), sharedGroup);
+    public boolean prepareDirectory(Path dir, String sharedGroup) throws IOException {
+        return super.prepareDirectory(toReal(dir), sharedGroup);
     }
 
     @Override
