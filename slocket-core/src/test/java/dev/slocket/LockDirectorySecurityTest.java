@@ -55,8 +55,7 @@ class LockDirectorySecurityTest {
     @ParameterizedTest
     @EnumSource(DirectoryBackend.class)
     void aDirectoryOfAnotherUserIsRefusedNamingItsOwnerAndMode(DirectoryBackend backend) throws Exception {
-        Files.createDirectory(locks, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Files.setAttribute(locks, "unix:uid", OTHER_UID);
+        Files.setAttribute(DirectoryBackend.createDirectory(locks, "rwx------"), "unix:uid", OTHER_UID);
         assertThatThrownBy(() -> backend.create(locks)).isInstanceOf(LockBackendException.class)
                 .hasMessageContaining("Lock directory " + locks).hasMessageContaining("uid " + OTHER_UID)
                 .hasMessageContaining("mode 0700").hasMessageContaining("not to this process's user")
@@ -67,8 +66,7 @@ class LockDirectorySecurityTest {
     @ParameterizedTest
     @EnumSource(DirectoryBackend.class)
     void aDirectoryEveryoneCanWriteIsRefusedEvenWhenShared(DirectoryBackend backend) throws Exception {
-        Files.createDirectory(locks);
-        Files.setPosixFilePermissions(locks, PosixFilePermissions.fromString("rwxrwxrwx"));
+        DirectoryBackend.createDirectory(locks, "rwxrwxrwx");
         assertThatThrownBy(() -> backend.create(locks)).isInstanceOf(LockBackendException.class)
                 .hasMessageContaining("mode 0777").hasMessageContaining("writable by every user")
                 .hasMessageContaining("chmod o-w");
@@ -80,9 +78,7 @@ class LockDirectorySecurityTest {
     @ParameterizedTest
     @EnumSource(DirectoryBackend.class)
     void aGroupWritableDirectoryIsUsedOnlyWhenThatGroupIsConfiguredAsShared(DirectoryBackend backend) throws Exception {
-        Files.createDirectory(locks);
-        Files.setPosixFilePermissions(locks, PosixFilePermissions.fromString("rwxrwx---"));
-        Files.setAttribute(locks, "unix:uid", OTHER_UID);
+        Files.setAttribute(DirectoryBackend.createDirectory(locks, "rwxrwx---"), "unix:uid", OTHER_UID);
         assertThatThrownBy(() -> backend.create(locks)).isInstanceOf(LockBackendException.class)
                 .hasMessageContaining("not to this process's user");
         assertThatThrownBy(() -> backend.create(locks, "no-such-shared-group"))
@@ -97,8 +93,7 @@ class LockDirectorySecurityTest {
     @ParameterizedTest
     @EnumSource(DirectoryBackend.class)
     void aSymbolicLinkAsTheDirectoryIsRefused(DirectoryBackend backend) throws Exception {
-        Path real = Files.createDirectory(root.resolve("real"),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path real = DirectoryBackend.createDirectory(root.resolve("real"), "rwx------");
         Files.createSymbolicLink(locks, real);
         assertThatThrownBy(() -> backend.create(locks)).isInstanceOf(LockBackendException.class)
                 .hasMessageContaining("Lock directory " + locks).hasMessageContaining("symbolic link");
@@ -117,34 +112,37 @@ class LockDirectorySecurityTest {
 
     /**
      * Every file a lock keeps in the directory, replaced by a link to a file outside it, a FIFO,
-     * or a file of another user: the acquisition fails with a clear error, nothing hangs, and the
-     * file outside is untouched.
+     * or a file of another user: start-up or the acquisition fails with a clear error, nothing
+     * hangs, no lock is left, and the file outside is untouched.
      */
     @ParameterizedTest(name = "{0} {1} as {2}")
     @CsvSource({
-        "SOCKET, job.sock.owner, LINK", "SOCKET, job.sock.owner, FIFO", "SOCKET, job.sock.owner, FOREIGN",
-        "SOCKET, job.token, LINK", "SOCKET, job.token, FIFO", "SOCKET, job.token, FOREIGN",
+        "SOCKET, .slocket-rights, LINK", "SOCKET, .slocket-rights, FIFO", "SOCKET, .slocket-rights, FOREIGN",
+        "SOCKET, .slocket-tokens, LINK", "SOCKET, .slocket-tokens, FIFO", "SOCKET, .slocket-tokens, FOREIGN",
         "FILE, job.lock.fence, LINK", "FILE, job.lock.fence, FIFO", "FILE, job.lock.fence, FOREIGN",
         "FILE, job.lock.takeover, LINK", "FILE, job.lock.takeover, FIFO", "FILE, job.lock.takeover, FOREIGN",
     })
     void aPlantedLockFileIsRefusedAndNothingOutsideIsTouched(DirectoryBackend backend, String file, Plant plant)
             throws Exception {
-        try (LockBackend locking = backend.create(locks)) {
-            if (file.endsWith(".takeover")) {
-                Path stale = Files.createDirectory(locks.resolve("job.lock"));
-                Files.setLastModifiedTime(stale, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        DirectoryBackend.createDirectory(locks, "rwx------");
+        if (file.endsWith(".takeover")) {
+            Path stale = Files.createDirectory(locks.resolve("job.lock"));
+            Files.setLastModifiedTime(stale, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        }
+        plant.at(locks.resolve(file), outside);
+        Throwable thrown = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> catchThrowable(() -> {
+            try (LockBackend locking = backend.create(locks)) {
+                locking.acquire("job", Deadline.after(Duration.ofMillis(100)), reason -> { });
             }
-            plant.at(locks.resolve(file), outside);
-            Throwable thrown = assertTimeoutPreemptively(Duration.ofSeconds(10),
-                    () -> catchThrowable(() -> locking.acquire("job", Deadline.after(Duration.ofMillis(100)),
-                            reason -> { })));
-            assertThat(thrown).isInstanceOf(LockBackendException.class).hasMessageContaining(file)
-                    .hasMessageContaining("nothing was written to it");
-            assertThat(locking.isLocked("job") && !file.endsWith(".takeover"))
-                    .as("a failed acquisition leaves no lock behind").isFalse();
-            if (plant == Plant.FOREIGN) {
-                assertThat(locks.resolve(file)).hasContent("00000000000000000007");
-            }
+        }));
+        assertThat(thrown).isInstanceOf(LockBackendException.class).hasMessageContaining(file)
+                .hasMessageContaining("nothing was written to it");
+        assertThat(locks.resolve("job.sock")).as("no lock is left behind").doesNotExist();
+        if (!file.endsWith(".takeover")) {
+            assertThat(locks.resolve("job.lock")).as("no lock is left behind").doesNotExist();
+        }
+        if (plant == Plant.FOREIGN) {
+            assertThat(locks.resolve(file)).hasContent("00000000000000000007");
         }
         assertUntouched();
     }
@@ -163,9 +161,9 @@ class LockDirectorySecurityTest {
         assertUntouched();
     }
 
-    /** A counter that was mapped, then replaced by a link: the next token is refused, not written through. */
+    /** A counter that was used, then replaced by a link: the next token is refused, not written through. */
     @ParameterizedTest
-    @CsvSource({ "SOCKET, job.token", "FILE, job.lock.fence" })
+    @CsvSource({ "SOCKET, .slocket-tokens", "FILE, job.lock.fence" })
     void aCounterReplacedByALinkAfterUseIsRefused(DirectoryBackend backend, String counter) throws Exception {
         try (LockBackend locking = backend.create(locks)) {
             locking.acquire("job", Deadline.after(Duration.ZERO), reason -> { }).release();

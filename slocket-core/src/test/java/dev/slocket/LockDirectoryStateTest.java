@@ -7,7 +7,6 @@ import dev.slocket.spi.LockBackend;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.stream.Stream;
 
@@ -53,8 +52,7 @@ class LockDirectoryStateTest {
     @ParameterizedTest
     @EnumSource(DirectoryBackend.class)
     void twoPathsToOneDirectoryAreOneSetOfLocks(DirectoryBackend kind) throws Exception {
-        Path locks = Files.createDirectory(root.resolve("locks"),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path locks = DirectoryBackend.createDirectory(root.resolve("locks"), "rwx------");
         Path alias = Files.createSymbolicLink(root.resolve("alias"), root).resolve("locks");
         try (LockBackend one = kind.create(locks); LockBackend other = kind.create(alias)) {
             BackendLock held = one.acquire("shared", Deadline.after(Duration.ZERO), reason -> { });
@@ -68,6 +66,27 @@ class LockDirectoryStateTest {
             BackendLock next = other.acquire("shared", Deadline.after(Duration.ofSeconds(10)), reason -> { });
             assertThat(next).isNotNull();
             next.release();
+        }
+    }
+
+    /**
+     * 10,000 distinct names used one after another leave only a fixed number of files: nothing
+     * is kept per name beyond the lock itself while it is held or awaited.
+     */
+    @ParameterizedTest
+    @EnumSource(value = DirectoryBackend.class, names = "SOCKET")
+    void distinctNamesEverUsedDoNotGrowTheDirectory(DirectoryBackend kind) throws Exception {
+        Path locks = root.resolve("locks");
+        try (LockBackend backend = kind.create(locks)) {
+            BackendLock held = backend.acquire("held", Deadline.after(Duration.ZERO), reason -> { });
+            for (int i = 0; i < 10_000; i++) {
+                backend.acquire("report-" + i, Deadline.after(Duration.ZERO), reason -> { }).release();
+            }
+            try (Stream<Path> entries = Files.list(locks)) {
+                assertThat(entries.map(Path::getFileName).map(Path::toString).toList()).hasSizeLessThanOrEqualTo(64)
+                        .contains(kind == DirectoryBackend.SOCKET ? "held.sock" : "held.lock");
+            }
+            held.release();
         }
     }
 }

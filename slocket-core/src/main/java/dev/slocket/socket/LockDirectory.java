@@ -1,6 +1,8 @@
 package dev.slocket.socket;
 
 import dev.slocket.LockBackendException;
+import dev.slocket.spi.DirectoryState;
+import dev.slocket.spi.FencingCounterFile;
 import dev.slocket.spi.LockDirectoryGuard;
 import dev.slocket.spi.LockNames;
 
@@ -27,6 +29,7 @@ final class LockDirectory {
     private LockDirectory(LockDirectoryGuard guard, int maxEncodedLength) {
         this.guard = guard;
         this.directory = guard.path();
+        state(); // the shared files are opened, and checked, at start-up
         this.maxEncodedLength = maxEncodedLength;
     }
 
@@ -71,9 +74,25 @@ final class LockDirectory {
         return directory;
     }
 
-    /** @return opens the sidecars and counters of this directory, refusing what another user planted */
-    LockDirectoryGuard files() {
-        return guard;
+    /**
+     * @param paths a lock of this directory
+     * @return the JVM's sidecar of that lock, with one more reference; {@link Sidecar#close()} it
+     */
+    Sidecar sidecar(LockPaths paths) {
+        return Sidecar.open(state(), paths.key());
+    }
+
+    /**
+     * @param paths a lock of this directory, held by the caller
+     * @return its next fencing token
+     */
+    long nextToken(LockPaths paths) {
+        return state().nextToken(paths.key(), FencingCounterFile.clockFloor());
+    }
+
+    /** @return the directory's shared state, opened afresh if its files were deleted or replaced */
+    private DirectoryState state() {
+        return DirectoryState.of(directory, guard);
     }
 
     /**
@@ -83,7 +102,7 @@ final class LockDirectory {
     LockPaths paths(String name) {
         String encoded = LockNames.encode(name, maxEncodedLength, guard.caseInsensitive());
         String socketName = encoded + SOCKET_SUFFIX;
-        return new LockPaths(directory.resolve(socketName), directory.resolve(socketName + ".owner"),
-                directory.resolve(encoded + ".token"), socketName);
+        return new LockPaths(directory.resolve(socketName), directory.resolve(DirectoryState.RIGHTS), encoded,
+                socketName);
     }
 }

@@ -5,7 +5,6 @@ import dev.slocket.spi.BackendLock;
 import dev.slocket.spi.BackendStatus;
 import dev.slocket.spi.DirectoryCheck;
 import dev.slocket.spi.Deadline;
-import dev.slocket.spi.FencingCounters;
 import dev.slocket.spi.LockBackend;
 import dev.slocket.spi.LockNames;
 import dev.slocket.spi.LossListener;
@@ -28,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * The Unix-domain-socket backend, wire-compatible with npm {@code slocket} 1.0.5: binding the
  * lock's socket holds the lock, later contenders connect and wait in FIFO order, the arbiter
  * hands over by writing {@code OK} to the longest waiter, and a closed connection releases.
- * Stale sockets of dead processes are reclaimed safely through the {@code .owner} sidecar's
- * byte-range locks. See {@code spec/socket-lock.md}.
+ * Stale sockets of dead processes are reclaimed safely through the sidecar rights, byte-range
+ * locks in the directory's shared rights file; fencing counters share one file too, so the
+ * directory holds only the sockets of locks in use plus two files. See {@code spec/socket-lock.md}.
  *
  * <p>Uses the JDK's own AF_UNIX channels: a plain {@code bind(2)} fails on any existing file, which
  * the protocol relies on (junixsocket's bind replaces regular files and unlistened sockets even with
@@ -39,8 +39,6 @@ public final class SocketLockBackend implements LockBackend {
 
     private static final Logger log = LoggerFactory.getLogger(SocketLockBackend.class);
 
-    private static final int MAX_OPEN_COUNTERS = 64;
-
     private final SocketLockOptions options;
 
     private final LockDirectory directory;
@@ -48,9 +46,6 @@ public final class SocketLockBackend implements LockBackend {
     private final Map<Path, Arbiter> arbiters = new ConcurrentHashMap<>();
 
     private final Contender contender;
-
-    /** The fencing counters of recently used names, kept open (bounded). */
-    private final FencingCounters tokens;
 
     /**
      * @param options the backend's options
@@ -61,9 +56,7 @@ public final class SocketLockBackend implements LockBackend {
         this.options = options;
         this.directory = LockDirectory.prepare(options.directory(), options.sharedGroup(),
                 options.directoryPermissions());
-        this.tokens = new FencingCounters(MAX_OPEN_COUNTERS, directory.files());
-        this.contender = new Contender(options, directory, PeerIdentity.of(options.requirePeerSameUser()), arbiters,
-                tokens);
+        this.contender = new Contender(options, directory, PeerIdentity.of(options.requirePeerSameUser()), arbiters);
     }
 
     @Override
@@ -115,13 +108,7 @@ public final class SocketLockBackend implements LockBackend {
     }
 
     private boolean granteeAlive(LockPaths paths) {
-        Sidecar sidecar;
-        try {
-            sidecar = Sidecar.open(paths.sidecar(), directory.files());
-        }
-        catch (IOException ex) {
-            return false;
-        }
+        Sidecar sidecar = directory.sidecar(paths);
         try {
             Sidecar.Right right = sidecar.granteeRight();
             if (!right.tryTake()) {
@@ -166,6 +153,5 @@ public final class SocketLockBackend implements LockBackend {
         for (Arbiter arbiter : List.copyOf(arbiters.values())) {
             arbiter.shutdown();
         }
-        tokens.close();
     }
 }
