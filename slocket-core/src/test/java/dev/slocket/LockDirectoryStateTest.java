@@ -74,7 +74,7 @@ class LockDirectoryStateTest {
      * is kept per name beyond the lock itself while it is held or awaited.
      */
     @ParameterizedTest
-    @EnumSource(value = DirectoryBackend.class, names = "SOCKET")
+    @EnumSource(DirectoryBackend.class)
     void distinctNamesEverUsedDoNotGrowTheDirectory(DirectoryBackend kind) throws Exception {
         Path locks = root.resolve("locks");
         try (LockBackend backend = kind.create(locks)) {

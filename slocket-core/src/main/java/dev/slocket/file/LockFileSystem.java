@@ -57,17 +57,20 @@ interface LockFileSystem extends AutoCloseable {
     void move(Path from, Path to, CopyOption... options) throws IOException;
 
     /**
-     * Takes an exclusive OS lock on {@code file} (created if missing) without waiting.
+     * Takes the exclusive OS lock that serialises takeovers of a lock without waiting: the whole
+     * {@link LockPaths#takeoverFile()} (created if missing), or the name's byte of the directory's
+     * shared rights file.
      *
      * @return the held lock, or {@code null} if someone else holds it
      */
-    OsLock tryLock(Path file) throws IOException;
+    OsLock tryLock(LockPaths paths) throws IOException;
 
     /**
-     * @param counterFile the fencing counter beside a lock directory
-     * @return the next fencing token
+     * @param paths a lock held by the caller
+     * @return its next fencing token, from {@link LockPaths#fenceFile()} or the name's slot of the
+     *         directory's shared counters
      */
-    long nextToken(Path counterFile);
+    long nextToken(LockPaths paths);
 
     /**
      * Registers {@code directory} for entry-deletion events.

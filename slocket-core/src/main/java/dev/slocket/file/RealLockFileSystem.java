@@ -1,6 +1,8 @@
 package dev.slocket.file;
 
 import dev.slocket.spi.DirectoryCheck;
+import dev.slocket.spi.DirectoryState;
+import dev.slocket.spi.FencingCounterFile;
 import dev.slocket.spi.FencingCounters;
 import dev.slocket.spi.LockDirectoryGuard;
 import dev.slocket.spi.LockFileOpener;
@@ -33,10 +35,13 @@ final class RealLockFileSystem implements LockFileSystem {
 
     private static final int MAX_OPEN_COUNTERS = 64;
 
+    /** The takeover right's index among a name's rights in the shared rights file. */
+    private static final int TAKEOVER_RIGHT = 2;
+
     /** Opens sidecars and counters: only regular files, and in a prepared directory only ours. */
     private volatile LockFileOpener opener = LockFileOpener.NO_LINKS;
 
-    /** The fencing counters of recently used names, kept open (bounded; local file systems only). */
+    /** The path form's fencing counters of recently used files, kept open (bounded; local file systems only). */
     private final FencingCounters tokens = new FencingCounters(MAX_OPEN_COUNTERS, file -> opener.open(file));
 
     @Override
@@ -89,8 +94,13 @@ final class RealLockFileSystem implements LockFileSystem {
     }
 
     @Override
-    public OsLock tryLock(Path file) throws IOException {
-        FileChannel channel = opener.open(file);
+    public OsLock tryLock(LockPaths paths) throws IOException {
+        if (paths.shared()) {
+            FileLock lock = DirectoryState.of(paths.parent(), opener)
+                    .tryLock(DirectoryState.rightPosition(paths.key(), TAKEOVER_RIGHT));
+            return (lock != null) ? lock::release : null;
+        }
+        FileChannel channel = opener.open(paths.takeoverFile());
         FileLock lock;
         try {
             lock = channel.tryLock();
@@ -110,8 +120,11 @@ final class RealLockFileSystem implements LockFileSystem {
     }
 
     @Override
-    public long nextToken(Path counterFile) {
-        return tokens.next(counterFile);
+    public long nextToken(LockPaths paths) {
+        if (paths.shared()) {
+            return DirectoryState.of(paths.parent(), opener).nextToken(paths.key(), FencingCounterFile.clockFloor());
+        }
+        return tokens.next(paths.fenceFile());
     }
 
     @Override

@@ -18,10 +18,11 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  * <li><b>Serialise.</b> Only the holder of an exclusive OS lock ({@link java.nio.channels.FileChannel#tryLock()})
- * on the sidecar {@code <lock dir>.takeover} may take over; the sidecar is never deleted, and
- * the OS drops the lock when its process dies, so a crashed contender never blocks others.
- * Inside one JVM a set of paths in progress guards the sidecar too, because a second channel
- * on the same file in one process would neither exclude nor be safe to close. A contender that
+ * may take over: the name's byte of the directory's shared rights file (the path form: the
+ * sidecar {@code <lock dir>.takeover}); the file is never deleted, and the OS drops the lock when
+ * its process dies, so a crashed contender never blocks others. Inside one JVM a set of lock
+ * directories in progress guards it too, because POSIX locks of one process do not exclude each
+ * other. A contender that
  * cannot get the lock at once treats the lock as busy and waits like any waiter.</li>
  * <li><b>Re-check.</b> Holding it, stat the lock directory again: it must still be stale.</li>
  * <li><b>Move aside atomically</b> ({@link MoveAside}). Rename the lock directory to a unique tombstone name in the
@@ -75,15 +76,15 @@ final class StaleTakeover {
      */
     DirStamp takeOver(LockPaths paths, LockTiming timing, StalenessJudge judge, LockFileSystem fs, Creator creator)
             throws IOException {
-        Path takeoverFile = paths.takeoverFile();
-        if (!IN_PROGRESS.add(takeoverFile)) {
+        Path lockDir = paths.lockDir();
+        if (!IN_PROGRESS.add(lockDir)) {
             return null;
         }
-        try (LockFileSystem.OsLock osLock = fs.tryLock(takeoverFile)) {
+        try (LockFileSystem.OsLock osLock = fs.tryLock(paths)) {
             return osLock == null ? null : takeOverLocked(paths, timing, judge, fs, creator);
         }
         finally {
-            IN_PROGRESS.remove(takeoverFile);
+            IN_PROGRESS.remove(lockDir);
         }
     }
 

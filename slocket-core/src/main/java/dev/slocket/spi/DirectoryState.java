@@ -35,10 +35,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * leaves the old or the new value, never a smaller one.
  *
  * <p><b>Rights</b> ({@value #RIGHTS}, empty): byte-range locks the kernel drops when their process
- * dies (the socket backend's arbiter and grantee rights, see {@code Sidecar}) at {@code 2 * h} and
- * {@code 2 * h + 1} for a 62-bit hash {@code h} of the name's key. Two names share rights only if
- * their hashes collide (about n²/2^63 for n names in use at once); that would make one wait for
- * the other, never let two hold one lock. Only {@code tryLock} and {@code release} are used on
+ * dies (the socket backend's arbiter and grantee rights, see {@code Sidecar}; the file backend's
+ * takeover right, see {@code StaleTakeover}) at {@code 3 * h + i} for a 61-bit hash {@code h} of
+ * the name's key. Two names share rights only if their hashes collide (about n²/2^62 for n names
+ * in use at once); that would make one wait for the other, never let two hold one lock. Only {@code tryLock} and {@code release} are used on
  * its channel, one per JVM and never closed: closing any channel on a file drops every POSIX lock
  * the process holds on it. The counters live in a file of their own so that a counter update cut
  * short by an interrupt (which closes the channel it runs on) can never drop a right.
@@ -56,7 +56,10 @@ public final class DirectoryState {
 
     static final int SLOTS = 4096;
 
-    private static final long HASH_MASK = (1L << 62) - 1;
+    /** Rights per name: the socket backend's arbiter (0) and grantee (1) rights, the file backend's takeover (2). */
+    private static final int RIGHTS_PER_NAME = 3;
+
+    private static final long HASH_MASK = (1L << 61) - 1;
 
     private static final Map<Path, DirectoryState> OPEN = new HashMap<>();
 
@@ -187,11 +190,11 @@ public final class DirectoryState {
 
     /**
      * @param key the name's key (its encoded file name)
-     * @param index which of the name's rights (0 or 1)
+     * @param index which of the name's rights (0, 1 or 2)
      * @return the byte whose lock is that right
      */
     public static long rightPosition(String key, int index) {
-        return 2 * hash(key) + index;
+        return RIGHTS_PER_NAME * hash(key) + index;
     }
 
     /**
@@ -208,7 +211,7 @@ public final class DirectoryState {
         }
     }
 
-    /** @return 62 bits of the SHA-256 of {@code key}; every process computes the same */
+    /** @return 61 bits of the SHA-256 of {@code key}; every process computes the same */
     private static long hash(String key) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));

@@ -85,15 +85,15 @@ class DelegatingLockFileSystem implements LockFileSystem {
     }
 
     @Override
-    public OsLock tryLock(Path file) throws IOException {
+    public OsLock tryLock(LockPaths paths) throws IOException {
         count("tryLock");
-        return real.tryLock(file);
+        return real.tryLock(paths);
     }
 
     @Override
-    public long nextToken(Path counterFile) {
+    public long nextToken(LockPaths paths) {
         count("nextToken");
-        return real.nextToken(counterFile);
+        return real.nextToken(paths);
     }
 
     @Override

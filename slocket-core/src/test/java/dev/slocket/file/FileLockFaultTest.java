@@ -148,7 +148,7 @@ class FileLockFaultTest {
         assertThat(mtime(lockDir)).isEqualTo(old);
         try (var entries = Files.list(directory)) {
             assertThat(entries.map(path -> path.getFileName().toString()))
-                    .containsExactlyInAnyOrder("stuck.lock", "stuck.lock.takeover");
+                    .containsExactlyInAnyOrder("stuck.lock", ".slocket-rights", ".slocket-tokens");
         }
         assertThat(backend.takeovers()).isZero();
     }

@@ -67,8 +67,8 @@ class FileLockFileSystemTest {
         assertThat(List.of("prepareDirectory", "createDirectory", "stat", "setMtime", "delete",
                 "move", "tryLock", "nextToken", "watchDeletions", "directoryProblem")).allSatisfy(
                         operation -> assertThat(fs.calls(operation)).as(operation).isPositive());
-        assertThat(realRoot.resolve("a.lock.fence")).isRegularFile();
-        assertThat(realRoot.resolve("b.lock.takeover")).isRegularFile();
+        assertThat(realRoot.resolve(".slocket-tokens")).isRegularFile();
+        assertThat(realRoot.resolve(".slocket-rights")).isRegularFile();
     }
 
     /** FL-12 for the path form: lock (realpath on), check, heartbeat and unlock through the injected file system only. */

@@ -72,13 +72,18 @@ final class RelocatingLockFileSystem extends DelegatingLockFileSystem {
     }
 
     @Override
-    public OsLock tryLock(Path file) throws IOException {
-        return super.tryLock(toReal(file));
+    public OsLock tryLock(LockPaths paths) throws IOException {
+        return super.tryLock(toReal(paths));
     }
 
     @Override
-    public long nextToken(Path counterFile) {
-        return super.nextToken(toReal(counterFile));
+    public long nextToken(LockPaths paths) {
+        return super.nextToken(toReal(paths));
+    }
+
+    private LockPaths toReal(LockPaths paths) {
+        return new LockPaths(toReal(paths.lockDir()), toReal(paths.takeoverFile()), toReal(paths.fenceFile()),
+                paths.key());
     }
 
     @Override
