@@ -23,8 +23,10 @@ import java.util.Map;
  * {@link StaleTakeover}); a hold that stops being ours is reported through the loss listener.
  * Waiters sleep on a {@link java.nio.file.WatchService} with a slow safety poll.
  *
- * <p>Fencing tokens come from a counter file {@code <encoded N>.lock.fence} beside the lock
- * directory; {@code <encoded N>.lock.takeover} serialises takeovers. Both are never deleted.
+ * <p>Fencing tokens come from the name's slot in the directory's shared counters file, and a
+ * byte-range lock of the name in its shared rights file serialises takeovers
+ * ({@link dev.slocket.spi.DirectoryState}); so nothing but {@code <encoded N>.lock} is kept per
+ * name, and only while the lock is held.
  */
 public final class FileLockBackend implements LockBackend {
 
