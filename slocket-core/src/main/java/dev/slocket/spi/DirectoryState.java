@@ -150,7 +150,7 @@ public final class DirectoryState {
      * @return the new token of the name's slot: {@code max(stored + 1, floor)}
      */
     public long nextToken(String key, long floor) {
-        int slot = (int) (hash(key) % SLOTS);
+        int slot = slot(key);
         long position = (long) slot * Long.BYTES;
         ReentrantLock local = slotLocks[slot];
         local.lock();
@@ -209,6 +209,11 @@ public final class DirectoryState {
         catch (OverlappingFileLockException ex) {
             return null;
         }
+    }
+
+    /** @return the counter slot of {@code key} */
+    static int slot(String key) {
+        return (int) (hash(key) % SLOTS);
     }
 
     /** @return 61 bits of the SHA-256 of {@code key}; every process computes the same */
