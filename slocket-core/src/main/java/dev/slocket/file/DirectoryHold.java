@@ -4,7 +4,6 @@ import dev.slocket.spi.BackendLock;
 import dev.slocket.spi.LossListener;
 
 import java.io.IOException;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.NoSuchFileException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -15,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One hold of a lock directory: the mtime heartbeat, loss detection and release
- * (spec FL-31..FL-47).
+ * (spec FL-31..FL-47). Release never removes by path what it last stat'ed: the directory is
+ * renamed aside first and removed only if the renamed one is still ours ({@link MoveAside}).
  *
  * <p>Every {@code update} the heartbeat stats the directory; it must still have the file key and
  * mtime recorded at the last refresh, otherwise someone else owns it now. It then writes a new
@@ -158,20 +158,27 @@ final class DirectoryHold implements BackendLock {
         }
     }
 
+    /**
+     * Leaves a directory that is visibly not ours alone; otherwise moves it aside, checks that the
+     * moved one is ours, and only then removes it (see {@link MoveAside}), so a lock taken over
+     * between the check and the removal is put back, never removed.
+     */
     private void removeIfOurs() {
         try {
-            DirStamp current = fs.stat(paths.lockDir());
-            if (!current.equals(recorded)) {
+            if (!fs.stat(paths.lockDir()).equals(recorded)) {
                 log.warn("Not removing lock directory {} on release: it is no longer ours", paths.lockDir());
                 return;
             }
-            fs.delete(paths.lockDir());
+            MoveAside.Outcome outcome = MoveAside.removeIf(fs, paths.lockDir(), recorded);
+            if (outcome == MoveAside.Outcome.MISSING) {
+                log.warn("Lock directory {} was already gone on release", paths.lockDir());
+            }
+            else if (outcome == MoveAside.Outcome.NOT_OURS) {
+                log.warn("Not removing lock directory {} on release: it is no longer ours", paths.lockDir());
+            }
         }
         catch (NoSuchFileException ex) {
             log.warn("Lock directory {} was already gone on release", paths.lockDir());
-        }
-        catch (DirectoryNotEmptyException ex) {
-            log.warn("Lock directory {} is not empty; left in place until it goes stale", paths.lockDir());
         }
         catch (IOException ex) {
             log.warn("Could not remove lock directory {} on release; it goes stale in {}", paths.lockDir(),
