@@ -86,7 +86,7 @@ public final class LocalLockRegistry implements LockRegistry {
 
     @Override
     public HeldLock acquire(String name, Duration wait) {
-        return acquire(name, wait, Thread.currentThread(), LockTemplate.currentOr(name));
+        return acquire(name, wait, Thread.currentThread(), LockTemplate.current());
     }
 
     @Override
@@ -94,7 +94,7 @@ public final class LocalLockRegistry implements LockRegistry {
         LockNames.validate(name);
         ensureOpen();
         CompletableFuture<HeldLock> result = new CompletableFuture<>();
-        String template = LockTemplate.currentOr(name);
+        String template = LockTemplate.current();
         Future<?> task = asyncExecutor.submit(() -> {
             if (result.isDone()) {
                 return;
@@ -151,7 +151,7 @@ public final class LocalLockRegistry implements LockRegistry {
             RegistryHeldLock lock = new RegistryHeldLock(this, entry, backendLock, owner, observed);
             entry.holder = lock;
             acquired = true;
-            observation.acquired();
+            observation.acquired(backendLock.fencingToken());
             relay.attach(lock);
             log.debug("Acquired lock '{}' (fencing token {}, backend {})", name, backendLock.fencingToken(),
                     backend.type());
@@ -277,6 +277,27 @@ public final class LocalLockRegistry implements LockRegistry {
         return result;
     }
 
+    /**
+     * Releases every lock this registry holds right now, as if each holder had released it;
+     * waiters are not affected. For test support that resets lock state between tests: in
+     * production a holder may still be running.
+     *
+     * @return the names released
+     */
+    public List<String> releaseHeld() {
+        List<String> released = new ArrayList<>();
+        for (NameEntry entry : entries.values()) {
+            RegistryHeldLock holder = entry.holder;
+            if (holder != null) {
+                log.debug("Releasing lock '{}' (fencing token {}) on request, not by its holder", entry.name,
+                        holder.fencingToken());
+                holder.release();
+                released.add(entry.name);
+            }
+        }
+        return released;
+    }
+
     /** @return how many names have in-JVM state right now; for tests of the memory bound */
     public int trackedNames() {
         return entries.size();
@@ -343,7 +364,7 @@ public final class LocalLockRegistry implements LockRegistry {
         for (NameEntry entry : entries.values()) {
             RegistryHeldLock holder = entry.holder;
             if (holder != null) {
-                holder.release();
+                holder.releaseNow();
             }
         }
         backend.close();

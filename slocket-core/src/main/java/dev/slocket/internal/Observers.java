@@ -53,6 +53,11 @@ final class Observers implements LockObserver {
             }
 
             @Override
+            public void acquired(long fencingToken) {
+                each(waits, wait -> wait.acquired(fencingToken));
+            }
+
+            @Override
             public void timedOut() {
                 each(waits, Wait::timedOut);
             }

@@ -27,6 +27,9 @@ final class LocalWaiter {
 
     private Outcome outcome;
 
+    /** Set when a grantee of another process came ahead of this waiter, to watch it. */
+    private boolean nudged;
+
     /** The selector this thread blocks in while it watches a grantee; woken on grant or cancel. */
     private Selector watching;
 
@@ -44,6 +47,14 @@ final class LocalWaiter {
     synchronized void cancel() {
         if (outcome == null) {
             outcome = Outcome.ARBITER_CLOSED;
+            wake();
+        }
+    }
+
+    /** A grantee of another process is now right ahead of this waiter: it may watch that grantee itself. */
+    synchronized void nudge() {
+        if (outcome == null) {
+            nudged = true;
             wake();
         }
     }
@@ -76,7 +87,11 @@ final class LocalWaiter {
                         arbiter.loopWatchesAgain(ignoredByLoop);
                         ignoredByLoop = null;
                     }
-                    return await(deadline);
+                    Outcome ended = await(deadline);
+                    if (ended != null) {
+                        return ended;
+                    }
+                    continue;
                 }
                 if (Thread.interrupted()) {
                     throw new InterruptedException("interrupted while waiting for a lock");
@@ -138,8 +153,13 @@ final class LocalWaiter {
         }
     }
 
+    /** @return how the wait ended, or {@code null} if nudged first */
     private synchronized Outcome await(Deadline deadline) throws InterruptedException {
         while (outcome == null) {
+            if (nudged) {
+                nudged = false;
+                return null;
+            }
             if (deadline.isInfinite()) {
                 wait();
             }

@@ -44,6 +44,16 @@ public interface LockObserver {
         /** The lock was acquired. */
         void acquired();
 
+        /**
+         * The lock was acquired with this fencing token; the registry calls this instead of
+         * {@link #acquired()}, which the default forwards to.
+         *
+         * @param fencingToken the token of the new hold
+         */
+        default void acquired(long fencingToken) {
+            acquired();
+        }
+
         /** The wait elapsed. */
         void timedOut();
 
@@ -59,8 +69,8 @@ public interface LockObserver {
      * A lock as observers see it.
      *
      * @param name the lock name
-     * @param template the bounded name for metric tags: the {@code @Mutexed} template, or the
-     *        name itself for programmatic use (see {@link LockTemplate})
+     * @param template the bounded name for metric tags: the {@code @Mutexed} template, a template
+     *        declared with {@link LockTemplate#with}, or {@link LockTemplate#UNDECLARED}
      * @param backend the backend type
      */
     record ObservedLock(String name, String template, String backend) {

@@ -7,6 +7,7 @@ import dev.slocket.testing.ForwardingBackend;
 import dev.slocket.testing.SharedBackend;
 import dev.slocket.spi.BackendLock;
 import dev.slocket.spi.Deadline;
+import dev.slocket.spi.LockObserver;
 import dev.slocket.spi.LossListener;
 
 import java.time.Duration;
@@ -51,6 +52,51 @@ class LocalLockRegistryTest {
             assertThat(other.trackedNames()).isZero();
             outer.release();
             assertThat(registry.trackedNames()).isZero();
+        }
+    }
+
+    @Test
+    void releaseHeldFreesEveryHeldNameWhoeverHoldsIt() throws Exception {
+        try (LocalLockRegistry registry = new LocalLockRegistry(new MemoryLockBackend(), null)) {
+            HeldLock onThisThread = registry.acquire("a", WAIT);
+            registry.acquire("a", WAIT);
+            HeldLock detached = registry.acquireAsync("b", Duration.ZERO).get(20, TimeUnit.SECONDS);
+            assertThat(registry.releaseHeld()).containsExactlyInAnyOrder("a", "b");
+            assertThat(onThisThread.isHeld()).isFalse();
+            assertThat(detached.isHeld()).isFalse();
+            assertThat(registry.trackedNames()).isZero();
+            assertThat(registry.acquireAsync("a", Duration.ZERO).get(20, TimeUnit.SECONDS).isHeld()).isTrue();
+        }
+    }
+
+    @Test
+    void observersLearnTheFencingTokenOfEachAcquisition() {
+        List<Long> tokens = new ArrayList<>();
+        try (LocalLockRegistry registry = new LocalLockRegistry(new MemoryLockBackend(), null)) {
+            registry.addObserver(lock -> new LockObserver.Wait() {
+
+                @Override
+                public void acquired() {
+                    tokens.add(-1L);
+                }
+
+                @Override
+                public void acquired(long fencingToken) {
+                    tokens.add(fencingToken);
+                }
+
+                @Override
+                public void timedOut() {
+                }
+
+                @Override
+                public void failed(Throwable failure) {
+                }
+            });
+            long first = registry.acquire("t", WAIT).fencingToken();
+            registry.releaseHeld();
+            long second = registry.acquire("t", WAIT).fencingToken();
+            assertThat(tokens).containsExactly(first, second);
         }
     }
 

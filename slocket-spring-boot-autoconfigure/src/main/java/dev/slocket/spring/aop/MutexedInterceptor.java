@@ -1,10 +1,8 @@
 package dev.slocket.spring.aop;
 
-import dev.slocket.LockRegistry;
 import dev.slocket.internal.LockContextHolder;
 
 import java.time.Duration;
-import java.util.function.Supplier;
 
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
@@ -24,8 +22,6 @@ public final class MutexedInterceptor implements MethodInterceptor {
 
     private final LockNameEvaluator names;
 
-    private final Supplier<LockRegistry> registry;
-
     private final Duration defaultWait;
 
     private final InFlightCalls inFlight;
@@ -35,17 +31,15 @@ public final class MutexedInterceptor implements MethodInterceptor {
     /**
      * @param operations the validated declarations
      * @param names evaluates lock name templates
-     * @param registry the registry, looked up on first use
      * @param defaultWait the wait of a {@code @Mutexed} without {@code waitFor}; {@code null}
      *        uses the registry's default
      * @param inFlight counts running calls and asynchronous holds for graceful shutdown
      * @param interruptOnLoss whether a lost lock also interrupts the thread that runs the method
      */
     public MutexedInterceptor(MutexedOperationSource operations, LockNameEvaluator names,
-            Supplier<LockRegistry> registry, Duration defaultWait, InFlightCalls inFlight, boolean interruptOnLoss) {
+            Duration defaultWait, InFlightCalls inFlight, boolean interruptOnLoss) {
         this.operations = operations;
         this.names = names;
-        this.registry = registry;
         this.defaultWait = defaultWait;
         this.inFlight = inFlight;
         this.interruptOnLoss = interruptOnLoss;
@@ -68,8 +62,8 @@ public final class MutexedInterceptor implements MethodInterceptor {
         Duration wait = operation.waitFor() != null ? operation.waitFor() : defaultWait;
         inFlight.enter();
         try {
-            return operation.handler().invoke(
-                    new LockedCall(operation, name, wait, registry.get(), invocation, interruptOnLoss, inFlight));
+            return operation.handler().invoke(new LockedCall(operation, name, wait, operation.registry().get(),
+                    invocation, interruptOnLoss, inFlight));
         }
         finally {
             inFlight.exit();

@@ -12,7 +12,11 @@ final class FileOptionsFactory {
     }
 
     static FileLockOptions create(SlocketFileProperties file) {
-        return OptionValues.build("slocket.file", file, () -> FileLockOptions.builder(file.getDirectory())
+        return create("slocket.file", file);
+    }
+
+    static FileLockOptions create(String prefix, SlocketFileProperties file) {
+        return OptionValues.build(prefix, file, () -> FileLockOptions.builder(file.getDirectory())
                 .stale(file.getStale())
                 .update(file.getUpdate())
                 .watchPollInterval(file.getWatchPollInterval())

@@ -12,7 +12,11 @@ final class S3OptionsFactory {
     }
 
     static S3LockOptions create(SlocketS3Properties s3) {
-        return OptionValues.build("slocket.s3", s3, () -> S3LockOptions.builder(s3.getBucket())
+        return create("slocket.s3", s3);
+    }
+
+    static S3LockOptions create(String prefix, SlocketS3Properties s3) {
+        return OptionValues.build(prefix, s3, () -> S3LockOptions.builder(s3.getBucket())
                 .keyPrefix(s3.getKeyPrefix())
                 .lease(s3.getLease())
                 .safetyMargin(s3.getSafetyMargin())

@@ -4,6 +4,7 @@ import dev.slocket.LockRegistry;
 import dev.slocket.spring.actuate.LocksEndpoint;
 import dev.slocket.spring.actuate.SlocketHealthIndicator;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -17,7 +18,7 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The {@code slocket} health indicator ({@code management.health.slocket.enabled}) and the
- * {@code locks} endpoint, when Actuator is on the class path.
+ * {@code locks} endpoint, when Actuator is on the class path; both show every registry.
  */
 @AutoConfiguration(after = SlocketAutoConfiguration.class)
 @ConditionalOnBean(LockRegistry.class)
@@ -30,8 +31,8 @@ public final class SlocketActuatorAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean(name = "slocketHealthIndicator")
-        SlocketHealthIndicator slocketHealthIndicator(LockRegistry registry) {
-            return new SlocketHealthIndicator(registry);
+        SlocketHealthIndicator slocketHealthIndicator(LockRegistry registry, ListableBeanFactory beanFactory) {
+            return new SlocketHealthIndicator(SlocketRegistries.of(registry, beanFactory));
         }
     }
 
@@ -42,8 +43,8 @@ public final class SlocketActuatorAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        LocksEndpoint locksEndpoint(LockRegistry registry) {
-            return new LocksEndpoint(registry);
+        LocksEndpoint locksEndpoint(LockRegistry registry, ListableBeanFactory beanFactory) {
+            return new LocksEndpoint(SlocketRegistries.of(registry, beanFactory));
         }
     }
 }

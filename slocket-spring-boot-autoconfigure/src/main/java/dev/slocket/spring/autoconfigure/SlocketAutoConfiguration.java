@@ -13,9 +13,9 @@ import dev.slocket.spring.aop.LockNameEvaluator;
 import dev.slocket.spring.aop.MutexedInterceptor;
 import dev.slocket.spring.aop.MutexedMethodValidator;
 import dev.slocket.spring.aop.MutexedOperationSource;
+import dev.slocket.spring.aop.MutexedRegistries;
 import dev.slocket.spring.aop.MutexedReturnHandler;
 import dev.slocket.spring.aop.MutexedReturnHandlers;
-import dev.slocket.spring.aop.ReactorReturnHandler;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +26,7 @@ import org.springframework.aop.Advisor;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -42,7 +43,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
-import org.springframework.util.function.SingletonSupplier;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -51,7 +51,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * everything off.
  *
  * <p>Each backend is one nested configuration that matches its {@code slocket.backend} value
- * and one properties group; when none matched, {@link #unknownBackend} reports the value.
+ * and one properties group; when none matched, {@link #unknownBackend} reports the value. Each
+ * {@code slocket.registries.<id>} adds a further registry ({@link NamedRegistriesRegistrar}).
  */
 @AutoConfiguration
 @ConditionalOnBooleanProperty(name = "slocket.enabled", matchIfMissing = true)
@@ -74,6 +75,11 @@ public final class SlocketAutoConfiguration {
                 "Unknown lock backend; supported values: " + String.join(", ", supportedBackends()) + ".");
     }
 
+    @Bean
+    static NamedRegistriesRegistrar slocketNamedRegistriesRegistrar(Environment environment) {
+        return new NamedRegistriesRegistrar(environment);
+    }
+
     /** @return the {@code slocket.backend} values of the nested backend configurations */
     static List<String> supportedBackends() {
         return Arrays.stream(SlocketAutoConfiguration.class.getDeclaredClasses())
@@ -92,11 +98,12 @@ public final class SlocketAutoConfiguration {
         @Bean
         @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
         static MutexedOperationSource mutexedOperationSource(Environment environment,
-                ObjectProvider<MutexedReturnHandler> handlers) {
+                ObjectProvider<MutexedReturnHandler> handlers, ListableBeanFactory beanFactory) {
             List<MutexedReturnHandler> all = new ArrayList<>(handlers.orderedStream().toList());
             all.add(MutexedReturnHandlers.completionStage());
+            all.add(MutexedReturnHandlers.publisher());
             all.add(MutexedReturnHandlers.blocking());
-            return new MutexedOperationSource(environment, all);
+            return new MutexedOperationSource(environment, all, new MutexedRegistries(beanFactory));
         }
 
         @Bean
@@ -114,29 +121,18 @@ public final class SlocketAutoConfiguration {
         @Bean
         @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
         static Advisor mutexedAdvisor(MutexedOperationSource mutexedOperationSource, BeanFactory beanFactory,
-                Environment environment, ObjectProvider<LockRegistry> registry, InFlightCalls mutexedInFlightCalls) {
+                Environment environment, InFlightCalls mutexedInFlightCalls) {
             Binder binder = Binder.get(environment);
             Duration defaultWait = binder.bind("slocket.wait-timeout", Duration.class).orElse(null);
             int order = binder.bind("slocket.aop.order", Integer.class).orElse(SlocketProperties.Aop.DEFAULT_ORDER);
             boolean interruptOnLoss = binder.bind("slocket.lost-lock.interrupt", Boolean.class).orElse(false);
             MutexedInterceptor interceptor = new MutexedInterceptor(mutexedOperationSource,
-                    new LockNameEvaluator(beanFactory), SingletonSupplier.of(registry::getObject), defaultWait,
+                    new LockNameEvaluator(beanFactory), defaultWait,
                     mutexedInFlightCalls, interruptOnLoss);
             DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(
                     new AnnotationMatchingPointcut(null, Mutexed.class, true), interceptor);
             advisor.setOrder(order);
             return advisor;
-        }
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = "reactor.core.publisher.Mono")
-    static class ReactorSupportConfiguration {
-
-        @Bean
-        @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-        static ReactorReturnHandler mutexedReactorReturnHandler() {
-            return new ReactorReturnHandler();
         }
     }
 

@@ -5,8 +5,12 @@ import dev.slocket.internal.LocalLockRegistry;
 import dev.slocket.spring.metrics.LockMetrics;
 import dev.slocket.spring.metrics.LockObservations;
 
+import java.util.Map;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -14,7 +18,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Micrometer meters and observations of the application's registry, when Micrometer is on the
+ * Micrometer meters and observations of the application's registries (meters tagged with the
+ * {@code registry} id, see {@link SlocketRegistries}), when Micrometer is on the
  * class path and a {@link MeterRegistry} or {@link ObservationRegistry} exists. Only registries
  * built on {@link LocalLockRegistry} (every {@code Slocket} factory's) report waits and holds.
  */
@@ -31,12 +36,20 @@ public final class SlocketMetricsAutoConfiguration {
     static class MeterConfiguration {
 
         @Bean
-        LockMetrics slocketLockMetrics(LockRegistry registry, MeterRegistry meterRegistry) {
-            LockMetrics metrics = new LockMetrics(registry, meterRegistry);
-            if (registry instanceof LocalLockRegistry local) {
-                local.addObserver(metrics);
+        LockMetrics slocketLockMetrics(LockRegistry registry, ListableBeanFactory beanFactory,
+                MeterRegistry meterRegistry, ObjectProvider<ObservationRegistry> observationRegistry) {
+            // with observations, their meter handler times each wait: timing it here too would count it twice
+            boolean timeWaits = observationRegistry.getIfAvailable() == null;
+            LockMetrics primary = null;
+            for (Map.Entry<String, LockRegistry> entry : SlocketRegistries.of(registry, beanFactory).entrySet()) {
+                // the meters of the further registries are registered here too; only the primary's is a bean
+                LockMetrics metrics = new LockMetrics(entry.getKey(), entry.getValue(), meterRegistry, timeWaits);
+                if (entry.getValue() instanceof LocalLockRegistry local) {
+                    local.addObserver(metrics);
+                }
+                primary = (primary != null) ? primary : metrics;
             }
-            return metrics;
+            return primary;
         }
     }
 
@@ -46,10 +59,13 @@ public final class SlocketMetricsAutoConfiguration {
     static class ObservationConfiguration {
 
         @Bean
-        LockObservations slocketLockObservations(LockRegistry registry, ObservationRegistry observationRegistry) {
+        LockObservations slocketLockObservations(LockRegistry registry, ListableBeanFactory beanFactory,
+                ObservationRegistry observationRegistry) {
             LockObservations observations = new LockObservations(observationRegistry);
-            if (registry instanceof LocalLockRegistry local) {
-                local.addObserver(observations);
+            for (LockRegistry each : SlocketRegistries.of(registry, beanFactory).values()) {
+                if (each instanceof LocalLockRegistry local) {
+                    local.addObserver(observations);
+                }
             }
             return observations;
         }

@@ -5,6 +5,8 @@ import dev.slocket.socket.StaleSocketPolicy;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -40,6 +42,15 @@ public class SlocketProperties {
 
     private final Socket socket = new Socket();
 
+    /**
+     * Further registries by id, beside the primary one of slocket.backend. Each is a LockRegistry
+     * bean qualified by its id and chosen with @Mutexed(registry = "<id>"). Keys of
+     * slocket.registries.<id>: 'backend' ('socket', 'file', 's3' or 'memory'), 'wait-timeout'
+     * (default slocket.wait-timeout), and that backend's options under 'socket.*', 'file.*' or
+     * 's3.*', the same keys as slocket.socket.*, slocket.file.* and slocket.s3.*.
+     */
+    private final Map<String, SlocketRegistryProperties> registries = new LinkedHashMap<>();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -70,6 +81,10 @@ public class SlocketProperties {
 
     public Socket getSocket() {
         return socket;
+    }
+
+    public Map<String, SlocketRegistryProperties> getRegistries() {
+        return registries;
     }
 
     /** The {@code slocket.aop.*} group. */

@@ -12,7 +12,11 @@ final class SocketOptionsFactory {
     }
 
     static SocketLockOptions create(SlocketProperties.Socket socket) {
-        return OptionValues.build("slocket.socket", socket, () -> SocketLockOptions.builder(socket.getDirectory())
+        return create("slocket.socket", socket);
+    }
+
+    static SocketLockOptions create(String prefix, SlocketProperties.Socket socket) {
+        return OptionValues.build(prefix, socket, () -> SocketLockOptions.builder(socket.getDirectory())
                 .staleSocketPolicy(socket.getStaleSocketPolicy())
                 .watchPollInterval(socket.getWatchPollInterval())
                 .reconnectBackoff(socket.getReconnectBackoffMin(), socket.getReconnectBackoffMax())

@@ -14,10 +14,15 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * Micrometer meters of a registry. Tag {@code lock} is the {@code @Mutexed} template or the
- * programmatic name, never an evaluated name, so cardinality stays bounded.
+ * Micrometer meters of a registry. Tag {@code lock} is the declared template (the
+ * {@code @Mutexed} value as written, or one declared with
+ * {@link dev.slocket.spi.LockTemplate#with}) or one fixed value for programmatic names, never an
+ * evaluated name, so cardinality stays bounded. Every meter has tag {@code registry}:
+ * {@code primary} or the id of a {@code slocket.registries} registry.
  * <ul>
- * <li>{@code slocket.lock.wait} (timer; outcome {@code acquired}, {@code timeout}, {@code failed})</li>
+ * <li>{@code slocket.lock.wait} (timer; outcome {@code acquired}, {@code timeout}, {@code failed});
+ * only without observations, which then time the wait under the same name
+ * ({@link LockObservations})</li>
  * <li>{@code slocket.lock.hold} (timer; outcome {@code released}, {@code lost})</li>
  * <li>{@code slocket.lock.timeouts} and {@code slocket.lock.lost} (counters)</li>
  * <li>{@code slocket.locks.held} and {@code slocket.locks.waiting} (gauges, tag {@code backend})</li>
@@ -27,43 +32,59 @@ public final class LockMetrics implements LockObserver {
 
     private final MeterRegistry meters;
 
+    private final String registryId;
+
+    private final boolean timeWaits;
+
     /**
      * Registers the gauges; register this as the registry's observer for the rest.
      *
+     * @param registryId the registry's id, the value of tag {@code registry}
      * @param registry the lock registry
      * @param meters where the meters go
+     * @param timeWaits whether to time waits; {@code false} when {@link LockObservations} does,
+     *        so that each wait is timed once
      */
-    public LockMetrics(LockRegistry registry, MeterRegistry meters) {
+    public LockMetrics(String registryId, LockRegistry registry, MeterRegistry meters, boolean timeWaits) {
         this.meters = meters;
-        Tags backend = Tags.of("backend", registry.backendType());
-        Gauge.builder("slocket.locks.held", registry, r -> LockCounts.of(r.locks()).held()).tags(backend)
+        this.registryId = registryId;
+        this.timeWaits = timeWaits;
+        Tags registryTags = Tags.of("backend", registry.backendType(), "registry", registryId);
+        Gauge.builder("slocket.locks.held", registry, r -> LockCounts.of(r.locks()).held()).tags(registryTags)
                 .description("Locks this instance holds").register(meters);
-        Gauge.builder("slocket.locks.waiting", registry, r -> LockCounts.of(r.locks()).waiting()).tags(backend)
+        Gauge.builder("slocket.locks.waiting", registry, r -> LockCounts.of(r.locks()).waiting()).tags(registryTags)
                 .description("Threads of this instance waiting for a lock").register(meters);
     }
 
     @Override
     public Wait waitStarted(ObservedLock lock) {
-        Timer.Sample sample = Timer.start(meters);
+        Timer.Sample sample = timeWaits ? Timer.start(meters) : null;
         return new Wait() {
 
             @Override
             public void acquired() {
-                sample.stop(waitTimer(lock, "acquired"));
+                stop(sample, lock, "acquired");
             }
 
             @Override
             public void timedOut() {
-                sample.stop(waitTimer(lock, "timeout"));
+                stop(sample, lock, "timeout");
                 Counter.builder("slocket.lock.timeouts").tags(tags(lock)).description("Waits for a lock that timed out")
                         .register(meters).increment();
             }
 
             @Override
             public void failed(Throwable failure) {
-                sample.stop(waitTimer(lock, "failed"));
+                stop(sample, lock, "failed");
             }
         };
+    }
+
+    private void stop(Timer.Sample sample, ObservedLock lock, String outcome) {
+        if (sample != null) {
+            sample.stop(Timer.builder(LockObservations.NAME).tags(tags(lock)).tag("outcome", outcome)
+                    .description("How long threads waited for a lock").register(meters));
+        }
     }
 
     @Override
@@ -78,12 +99,7 @@ public final class LockMetrics implements LockObserver {
                 .register(meters).increment();
     }
 
-    private Timer waitTimer(ObservedLock lock, String outcome) {
-        return Timer.builder("slocket.lock.wait").tags(tags(lock)).tag("outcome", outcome)
-                .description("How long threads waited for a lock").register(meters);
-    }
-
-    private static Tags tags(ObservedLock lock) {
-        return Tags.of("lock", lock.template(), "backend", lock.backend());
+    private Tags tags(ObservedLock lock) {
+        return Tags.of("lock", lock.template(), "backend", lock.backend(), "registry", registryId);
     }
 }

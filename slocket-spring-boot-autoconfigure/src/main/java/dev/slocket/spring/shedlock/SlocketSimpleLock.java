@@ -6,8 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import net.javacrumbs.shedlock.core.SimpleLock;
@@ -35,13 +33,7 @@ final class SlocketSimpleLock implements SimpleLock {
     @Override
     public void unlock() {
         markUsed();
-        Duration remaining = Duration.between(clock.instant(), lockAtLeastUntil);
-        if (remaining.isNegative() || remaining.isZero()) {
-            held.release();
-        }
-        else {
-            CompletableFuture.delayedExecutor(remaining.toNanos(), TimeUnit.NANOSECONDS).execute(held::release);
-        }
+        held.releaseNoEarlierThan(lockAtLeastUntil);
     }
 
     @Override

@@ -17,7 +17,7 @@ class ConfigurationMetadataTests {
 
     /** Keys whose absence of a value is their default. */
     private static final Set<String> NO_DEFAULT = Set.of("slocket.wait-timeout", "slocket.file.update",
-            "slocket.s3.bucket", "slocket.s3.endpoint", "slocket.s3.region");
+            "slocket.s3.bucket", "slocket.s3.endpoint", "slocket.s3.region", "slocket.registries");
 
     private final Object metadata = read();
 
@@ -30,7 +30,7 @@ class ConfigurationMetadataTests {
                 "slocket.socket.require-peer-same-user", "slocket.socket.socket-permissions", "slocket.file.directory",
                 "slocket.file.stale", "slocket.file.update", "slocket.s3.bucket", "slocket.s3.lease",
                 "slocket.s3.poll-min", "slocket.s3.endpoint", "slocket.s3.path-style-access",
-                "slocket.lost-lock.interrupt");
+                "slocket.lost-lock.interrupt", "slocket.registries");
         for (Map<String, Object> property : properties) {
             String name = (String) property.get("name");
             assertThat((String) property.get("description")).as("description of %s", name).isNotBlank();
