@@ -32,6 +32,9 @@ final class DirectoryHold implements BackendLock {
     /** Retry delay after a failed refresh, whatever {@code update} is (FL-33). */
     private static final long RETRY_MILLIS = 1000;
 
+    /** How much earlier than its constructor the kernel may have stamped the lock directory. */
+    private static final long MKDIR_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
     private final LockPaths paths;
 
     private final LockTiming timing;
@@ -50,9 +53,12 @@ final class DirectoryHold implements BackendLock {
 
     private long lastRefreshNanos;
 
-    private boolean released;
+    /** When the newest mtime that others see was taken, at the latest: others may take over {@code stale} after it. */
+    private volatile long validSinceNanos;
 
-    private boolean lost;
+    private volatile boolean released;
+
+    private volatile boolean lost;
 
     private ScheduledFuture<?> next;
 
@@ -67,6 +73,8 @@ final class DirectoryHold implements BackendLock {
         this.scheduler = scheduler;
         this.fs = fs;
         this.lastRefreshNanos = System.nanoTime();
+        // the kernel stamped the directory at mkdir, a little before this
+        this.validSinceNanos = lastRefreshNanos - MKDIR_MARGIN_NANOS;
     }
 
     synchronized void start() {
@@ -82,9 +90,13 @@ final class DirectoryHold implements BackendLock {
         return token;
     }
 
-    /** @return whether the hold is neither released nor lost */
-    synchronized boolean isValid() {
-        return !released && !lost;
+    /**
+     * @return whether the hold is neither released nor lost, and was refreshed within {@code stale}
+     *         (after that another process may take the lock over); reads no monitor
+     */
+    @Override
+    public boolean isValid() {
+        return !released && !lost && System.nanoTime() - validSinceNanos <= timing.staleNanos();
     }
 
     private void heartbeat() {
@@ -106,6 +118,7 @@ final class DirectoryHold implements BackendLock {
 
     /** @return why the lock is lost, or {@code null} when refreshed or retried later */
     private String refresh() {
+        long started = System.nanoTime();
         try {
             DirStamp current = fs.stat(paths.lockDir());
             if (!current.equals(recorded)) {
@@ -120,6 +133,7 @@ final class DirectoryHold implements BackendLock {
             }
             recorded = after;
             lastRefreshNanos = System.nanoTime();
+            validSinceNanos = started;
             schedule(timing.updateMillis());
             return null;
         }
