@@ -1,0 +1,257 @@
+package dev.slocket.benchmarks.chaos;
+
+import dev.slocket.HeldLock;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The checks a worker makes around each critical section, per name in {@code names/<name>/} of
+ * the run directory:
+ * <ul>
+ * <li>{@code occupied}: created on entry as a hard link to a draft (so it fails if it exists, like
+ * {@code CREATE_NEW}, and never shows half its content), holding
+ * "pid start-ticks token entry-nanos", deleted on a clean exit. An entrant that finds it judges
+ * its owner: dead (killed or exited holder, counted), told of its loss ({@code lost-<token>}
+ * exists, counted), frozen longer than the backend's takeover floor (counted), or else a
+ * <b>double holder</b>.</li>
+ * <li>{@code last}: "token pid release-nanos" of the last clean exit; with the marker found on
+ * entry it gives the token the entrant must exceed and the handoff latency.</li>
+ * <li>{@code lost-<token>}: written by the holder's {@code onLost} listener with the time of the loss.</li>
+ * </ul>
+ * On exit the holder reads the marker, then asks {@code isHeld()}: a holder that still believes it
+ * holds while the marker shows another entrant acts after a takeover; a holder whose lock is no
+ * longer held must have had {@code onLost} called by then.
+ */
+final class Occupancy {
+
+    /** How long a holder that finds {@code isHeld() == false} waits for its {@code onLost} listener to finish. */
+    private static final Duration LISTENER_GRACE = Duration.ofMillis(500);
+
+    private final Path names;
+
+    private final FaultLog faults;
+
+    private final Duration takeoverFloor;
+
+    private final WorkerStats stats;
+
+    private final long pid = ProcessHandle.current().pid();
+
+    private final long startTicks = ProcessState.self().startTicks();
+
+    Occupancy(WorkerSettings settings, WorkerStats stats) {
+        this.names = settings.runDirectory().resolve("names");
+        this.faults = new FaultLog(settings.runDirectory());
+        this.takeoverFloor = settings.backend().takeoverFloor();
+        this.stats = stats;
+    }
+
+    static void createNames(Path runDirectory, int count) throws IOException {
+        for (int i = 0; i < count; i++) {
+            Files.createDirectories(runDirectory.resolve("names").resolve(WorkerSettings.name(i)));
+        }
+    }
+
+    /** A hold in progress: the marker this process wrote. */
+    record Entry(String name, long token, String marker) {
+    }
+
+    /** Whether {@code onLost} was called for one hold. */
+    static final class LossWatch {
+
+        private final CountDownLatch reported = new CountDownLatch(1);
+
+        void reported() {
+            reported.countDown();
+        }
+
+        boolean awaitReport(Duration timeout) throws InterruptedException {
+            return reported.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** The {@code onLost} listener's part: leave the flag that tells an entrant the holder was told. */
+    void flagLost(String name, long token) {
+        try {
+            Path directory = names.resolve(name);
+            Files.move(writeDraft(directory, Long.toString(System.nanoTime())), directory.resolve("lost-" + token),
+                    StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        catch (IOException ex) {
+            stats.error("cannot write the loss flag of " + name + ": " + ex);
+        }
+    }
+
+    Entry enter(String name, long token, long waitStart, long entered) throws IOException {
+        Path directory = names.resolve(name);
+        Path marker = directory.resolve("occupied");
+        String mine = pid + " " + startTicks + " " + token + " " + entered;
+        Path draft = writeDraft(directory, mine);
+        Marker found = null;
+        try {
+            // a hard link appears with its whole content at once: no half-written marker, even after a SIGKILL
+            Files.createLink(marker, draft);
+            Files.delete(draft);
+        }
+        catch (FileAlreadyExistsException ex) {
+            found = Marker.read(marker);
+            if (found != null) {
+                judge(name, found, token, entered);
+            }
+            Files.move(draft, marker, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        stats.count("entries");
+        Last last = Last.read(directory.resolve("last"));
+        long mustExceed = Math.max(last == null ? Long.MIN_VALUE : last.token, found == null ? Long.MIN_VALUE : found.token);
+        if (token <= mustExceed) {
+            stats.violation("token-order", String.format(Locale.ROOT,
+                    "pid %d entered %s with token %d, not above token %d of an earlier entry", pid, name, token,
+                    mustExceed));
+        }
+        if (last != null && last.pid != pid && found == null) {
+            stats.count("handoffs");
+            if (waitStart < last.released) {
+                stats.latency("handoff", entered - last.released);
+            }
+        }
+        return new Entry(name, token, mine);
+    }
+
+    private void judge(String name, Marker found, long token, long entered) {
+        FaultLog.History history = faults.read(found.pid);
+        if (!ProcessState.isAlive(found.pid, found.startTicks)) {
+            if (history.contains(FaultLog.Signal.KILL)) {
+                stats.count("entries-after-killed-holder");
+                stats.latency("recovery-after-sigkill", entered - history.first(FaultLog.Signal.KILL));
+            }
+            else if (history.contains(FaultLog.Signal.TERM)) {
+                stats.count("entries-after-terminated-holder");
+                stats.latency("recovery-after-sigterm", entered - history.first(FaultLog.Signal.TERM));
+            }
+            else {
+                stats.count("entries-after-exited-holder");
+            }
+            return;
+        }
+        Path lostFlag = names.resolve(name).resolve("lost-" + found.token);
+        Long lostAt = readNanos(lostFlag);
+        if (lostAt != null) {
+            stats.count("entries-after-reported-loss");
+            stats.latency("entry-after-reported-loss", entered - lostAt);
+            deleteQuietly(lostFlag);
+            return;
+        }
+        long frozen = history.longestFreeze(found.entered, entered);
+        if (takeoverFloor != null && frozen >= takeoverFloor.toNanos()) {
+            stats.count("takeovers-from-frozen-holder");
+            stats.latency("takeover-after-freeze", frozen);
+            return;
+        }
+        ProcessState state = ProcessState.of(found.pid);
+        String kind = history.contains(FaultLog.Signal.TERM) ? "double-holder-after-sigterm"
+                : frozen > 0 ? "double-holder-frozen" : "double-holder";
+        stats.violation(kind, String.format(Locale.ROOT,
+                "pid %d entered %s (token %d) while pid %d (token %d, entered %.1f ms earlier, state %s, frozen %.1f ms"
+                        + " of that, no onLost) was inside",
+                pid, name, token, found.pid, found.token, (entered - found.entered) / 1e6,
+                state == null ? "gone" : Character.toString(state.state()), frozen / 1e6));
+    }
+
+    void exit(Entry entry, HeldLock lock, LossWatch loss) throws IOException, InterruptedException {
+        Path directory = names.resolve(entry.name);
+        Path marker = directory.resolve("occupied");
+        String now = readQuietly(marker);
+        boolean stillMine = entry.marker.equals(now);
+        if (lock.isHeld()) {
+            if (stillMine) {
+                Path draft = writeDraft(directory, entry.token + " " + pid + " " + System.nanoTime());
+                Files.move(draft, directory.resolve("last"), StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+                Files.delete(marker);
+            }
+            else {
+                stats.violation("acts-after-takeover", String.format(Locale.ROOT,
+                        "pid %d: isHeld() is true for %s (token %d) but another process entered since: marker '%s'",
+                        pid, entry.name, entry.token, now));
+            }
+            return;
+        }
+        if (!loss.awaitReport(LISTENER_GRACE)) {
+            stats.violation("lost-without-onLost", String.format(Locale.ROOT,
+                    "pid %d: isHeld() turned false for %s (token %d) inside the critical section, and onLost was not"
+                            + " called (released from under its holder?)",
+                    pid, entry.name, entry.token));
+        }
+        stats.count(stillMine ? "losses-seen-inside" : "losses-seen-after-takeover");
+    }
+
+    /** Writes {@code content} to this thread's draft file in {@code directory}, to be linked or moved in place. */
+    private Path writeDraft(Path directory, String content) throws IOException {
+        Path draft = directory.resolve("draft-" + pid + "-" + Thread.currentThread().getId());
+        Files.writeString(draft, content);
+        return draft;
+    }
+
+    private static String readQuietly(Path file) throws IOException {
+        try {
+            return Files.readString(file);
+        }
+        catch (NoSuchFileException ex) {
+            return null;
+        }
+    }
+
+    private static Long readNanos(Path file) {
+        try {
+            return Long.parseLong(Files.readString(file).trim());
+        }
+        catch (IOException | NumberFormatException ex) {
+            return null;
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        }
+        catch (IOException ex) {
+            // a leftover flag only costs a file
+        }
+    }
+
+    /** An occupancy marker as found on disk. */
+    private record Marker(long pid, long startTicks, long token, long entered) {
+
+        static Marker read(Path file) throws IOException {
+            String content = readQuietly(file);
+            if (content == null) {
+                return null;
+            }
+            String[] fields = content.split(" ");
+            return new Marker(Long.parseLong(fields[0]), Long.parseLong(fields[1]), Long.parseLong(fields[2]),
+                    Long.parseLong(fields[3]));
+        }
+    }
+
+    /** The last clean exit of a name. */
+    private record Last(long token, long pid, long released) {
+
+        static Last read(Path file) throws IOException {
+            String content = readQuietly(file);
+            if (content == null) {
+                return null;
+            }
+            String[] fields = content.split(" ");
+            return new Last(Long.parseLong(fields[0]), Long.parseLong(fields[1]), Long.parseLong(fields[2]));
+        }
+    }
+}
