@@ -75,13 +75,15 @@ public record ChaosReport(ChaosConfig config, long elapsedNanos, long cycles, Ma
         line(text, "    every running process progresses within %d s: %d processes / %d",
                 config.progressWindow().toSeconds(), faults.getOrDefault("sigkill", 0L)
                         + faults.getOrDefault("sigterm", 0L) + config.processes(), violations("stuck"));
-        line(text, "    a lost lock is reported by the time isHeld() says so, and isHeld() says so before another"
-                + " enters: %d losses seen by their holders / %d without onLost, %d holders acting after a takeover",
+        line(text, "    a lost lock is reported (onLost) by the time its holder next asks isHeld(): %d losses seen by"
+                + " their holders, %d entries refused after a loss / %d isHeld() true after a takeover, %d isHeld()"
+                + " true while another entered (no freeze), %d isHeld() false without onLost",
                 counter("losses-seen-inside") + counter("losses-seen-after-takeover"),
-                violations("lost-without-onLost"), violations("acts-after-takeover"));
+                counter("entries-refused-after-loss"), violations("held-after-takeover"),
+                violations("double-holder-seen-by-holder"), violations("lost-without-onLost"));
         line(text, "  other counts: %s", counters.entrySet().stream()
                 .filter(entry -> !entry.getKey().startsWith("entries") && !entry.getKey().equals("handoffs")
-                        && !entry.getKey().startsWith("takeovers"))
+                        && !entry.getKey().startsWith("takeovers") && !entry.getKey().startsWith("losses"))
                 .map(entry -> entry.getKey() + " " + entry.getValue()).collect(Collectors.joining(", ")));
         line(text, "  latencies (count, p50, p99, max; buckets of 19 %%):");
         latencies.forEach((kind, summary) -> line(text, "    %-38s %s", kind, summary));

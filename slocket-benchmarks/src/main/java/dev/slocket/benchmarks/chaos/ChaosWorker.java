@@ -157,7 +157,10 @@ public final class ChaosWorker {
                 occupancy.flagLost(name, token);
                 loss.reported();
             });
-            Occupancy.Entry entry = occupancy.enter(name, token, waitStart, entered);
+            Occupancy.Entry entry = occupancy.enter(lock, waitStart, entered);
+            if (entry == null) {
+                return;
+            }
             long hold = random.nextLong(settings.holdMax().toNanos() + 1);
             if (hold > 0) {
                 LockSupport.parkNanos(hold);

@@ -62,7 +62,7 @@ final class Occupancy {
     }
 
     /** A hold in progress: the marker this process wrote. */
-    record Entry(String name, long token, String marker) {
+    record Entry(String name, long token, String marker, long waitStart) {
     }
 
     /** Whether {@code onLost} was called for one hold. */
@@ -91,7 +91,18 @@ final class Occupancy {
         }
     }
 
-    Entry enter(String name, long token, long waitStart, long entered) throws IOException {
+    /**
+     * Enters the critical section of {@code lock}, checking the marker and the token order.
+     *
+     * @param lock the lock just acquired
+     * @param waitStart when the holder called {@code acquire}
+     * @param entered when {@code acquire} returned
+     * @return the entry, or {@code null} if the holder learnt from {@code isHeld()} that it lost
+     *         the lock before it could enter (a holder stopped right after acquiring): it skips the section
+     */
+    Entry enter(HeldLock lock, long waitStart, long entered) throws IOException {
+        String name = lock.name();
+        long token = lock.fencingToken();
         Path directory = names.resolve(name);
         Path marker = directory.resolve("occupied");
         String mine = pid + " " + startTicks + " " + token + " " + entered;
@@ -104,29 +115,65 @@ final class Occupancy {
         }
         catch (FileAlreadyExistsException ex) {
             found = Marker.read(marker);
-            if (found != null) {
-                judge(name, found, token, entered);
+            String violation = found == null ? null : judge(name, found, token, entered);
+            if (violation != null && refusedAfterLoss(lock)) {
+                Files.delete(draft);
+                return null;
+            }
+            if (violation != null) {
+                report(violation, waitStart, found.pid + " was inside: ");
             }
             Files.move(draft, marker, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
-        stats.count("entries");
         Last last = Last.read(directory.resolve("last"));
         long mustExceed = Math.max(last == null ? Long.MIN_VALUE : last.token, found == null ? Long.MIN_VALUE : found.token);
         if (token <= mustExceed) {
-            stats.violation("token-order", String.format(Locale.ROOT,
-                    "pid %d entered %s with token %d, not above token %d of an earlier entry", pid, name, token,
-                    mustExceed));
+            if (refusedAfterLoss(lock)) {
+                take(marker, directory);
+                return null;
+            }
+            report("token-order " + String.format(Locale.ROOT, "pid %d entered %s with token %d, not above token %d"
+                    + " of an earlier entry", pid, name, token, mustExceed), waitStart, "");
         }
+        stats.count("entries");
         if (last != null && last.pid != pid && found == null) {
             stats.count("handoffs");
             if (waitStart < last.released) {
                 stats.latency("handoff", entered - last.released);
             }
         }
-        return new Entry(name, token, mine);
+        return new Entry(name, token, mine, waitStart);
     }
 
-    private void judge(String name, Marker found, long token, long entered) {
+    /** A holder that finds another's marker or a higher token asks {@code isHeld()}: false means it knows it lost. */
+    private boolean refusedAfterLoss(HeldLock lock) {
+        if (lock.isHeld()) {
+            return false;
+        }
+        stats.count("entries-refused-after-loss");
+        return true;
+    }
+
+    /**
+     * Reports "kind details"; a holder that was itself stopped past the takeover floor since it
+     * called {@code acquire} and still believes it holds is reported as {@code held-after-takeover}:
+     * its loss was not reported by the time it asked {@code isHeld()}.
+     */
+    private void report(String violation, long since, String context) {
+        int space = violation.indexOf(' ');
+        long frozen = faults.read(pid).longestFreeze(since, System.nanoTime());
+        if (takeoverFloor != null && frozen >= takeoverFloor.toNanos()) {
+            stats.violation("held-after-takeover", String.format(Locale.ROOT,
+                    "pid %d was stopped %.1f ms after calling acquire, and isHeld() was still true when it found: %s%s",
+                    pid, frozen / 1e6, context, violation.substring(space + 1)));
+        }
+        else {
+            stats.violation(violation.substring(0, space), violation.substring(space + 1));
+        }
+    }
+
+    /** @return {@code null} if entering over {@code found} is expected, else "kind details" of the violation */
+    private String judge(String name, Marker found, long token, long entered) {
         FaultLog.History history = faults.read(found.pid);
         if (!ProcessState.isAlive(found.pid, found.startTicks)) {
             if (history.contains(FaultLog.Signal.KILL)) {
@@ -140,7 +187,7 @@ final class Occupancy {
             else {
                 stats.count("entries-after-exited-holder");
             }
-            return;
+            return null;
         }
         Path lostFlag = names.resolve(name).resolve("lost-" + found.token);
         Long lostAt = readNanos(lostFlag);
@@ -148,40 +195,57 @@ final class Occupancy {
             stats.count("entries-after-reported-loss");
             stats.latency("entry-after-reported-loss", entered - lostAt);
             deleteQuietly(lostFlag);
-            return;
+            return null;
         }
         long frozen = history.longestFreeze(found.entered, entered);
         if (takeoverFloor != null && frozen >= takeoverFloor.toNanos()) {
             stats.count("takeovers-from-frozen-holder");
             stats.latency("takeover-after-freeze", frozen);
-            return;
+            return null;
         }
         ProcessState state = ProcessState.of(found.pid);
         String kind = history.contains(FaultLog.Signal.TERM) ? "double-holder-after-sigterm"
                 : frozen > 0 ? "double-holder-frozen" : "double-holder";
-        stats.violation(kind, String.format(Locale.ROOT,
-                "pid %d entered %s (token %d) while pid %d (token %d, entered %.1f ms earlier, state %s, frozen %.1f ms"
+        return kind + String.format(Locale.ROOT,
+                " pid %d entered %s (token %d) while pid %d (token %d, entered %.1f ms earlier, state %s, frozen %.1f ms"
                         + " of that, no onLost) was inside",
                 pid, name, token, found.pid, found.token, (entered - found.entered) / 1e6,
-                state == null ? "gone" : Character.toString(state.state()), frozen / 1e6));
+                state == null ? "gone" : Character.toString(state.state()), frozen / 1e6);
     }
 
+    /**
+     * Leaves the critical section: takes the marker away atomically (a rename), then asks
+     * {@code isHeld()}. A marker that is not ours means another process entered meanwhile; if the
+     * holder still believes it holds, that is a violation.
+     */
     void exit(Entry entry, HeldLock lock, LossWatch loss) throws IOException, InterruptedException {
         Path directory = names.resolve(entry.name);
         Path marker = directory.resolve("occupied");
-        String now = readQuietly(marker);
-        boolean stillMine = entry.marker.equals(now);
-        if (lock.isHeld()) {
-            if (stillMine) {
-                Path draft = writeDraft(directory, entry.token + " " + pid + " " + System.nanoTime());
-                Files.move(draft, directory.resolve("last"), StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
-                Files.delete(marker);
-            }
-            else {
-                stats.violation("acts-after-takeover", String.format(Locale.ROOT,
+        Path taken = directory.resolve("taken-" + pid + "-" + Thread.currentThread().getId());
+        String found;
+        try {
+            Files.move(marker, taken, StandardCopyOption.ATOMIC_MOVE);
+            found = Files.readString(taken);
+        }
+        catch (NoSuchFileException ex) {
+            found = null;
+        }
+        boolean mine = entry.marker.equals(found);
+        boolean held = lock.isHeld();
+        if (mine) {
+            Path draft = writeDraft(directory, entry.token + " " + pid + " " + System.nanoTime());
+            Files.move(draft, directory.resolve("last"), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+            Files.delete(taken);
+        }
+        else if (found != null) {
+            restore(taken, marker);
+        }
+        if (held) {
+            if (!mine) {
+                report("double-holder-seen-by-holder " + String.format(Locale.ROOT,
                         "pid %d: isHeld() is true for %s (token %d) but another process entered since: marker '%s'",
-                        pid, entry.name, entry.token, now));
+                        pid, entry.name, entry.token, found), entry.waitStart, "");
             }
             return;
         }
@@ -191,7 +255,31 @@ final class Occupancy {
                             + " called (released from under its holder?)",
                     pid, entry.name, entry.token));
         }
-        stats.count(stillMine ? "losses-seen-inside" : "losses-seen-after-takeover");
+        stats.count(mine ? "losses-seen-inside" : "losses-seen-after-takeover");
+    }
+
+    /** Removes our own marker again (a holder that learnt of its loss on entry). */
+    private void take(Path marker, Path directory) throws IOException {
+        Path taken = directory.resolve("taken-" + pid + "-" + Thread.currentThread().getId());
+        Files.move(marker, taken, StandardCopyOption.ATOMIC_MOVE);
+        String found = Files.readString(taken);
+        if (found.startsWith(pid + " " + startTicks + " ")) {
+            Files.delete(taken);
+        }
+        else {
+            restore(taken, marker);
+        }
+    }
+
+    /** Puts back another entrant's marker taken by mistake, unless yet another one appeared meanwhile. */
+    private static void restore(Path taken, Path marker) throws IOException {
+        try {
+            Files.createLink(marker, taken);
+        }
+        catch (FileAlreadyExistsException ex) {
+            // a newer entrant's marker stays
+        }
+        Files.delete(taken);
     }
 
     /** Writes {@code content} to this thread's draft file in {@code directory}, to be linked or moved in place. */
