@@ -76,12 +76,6 @@ record ChaosConfig(ChaosBackend backend, int processes, int threads, int names, 
         return config;
     }
 
-    /** @return this run with another duration */
-    ChaosConfig withDuration(Duration value) {
-        return new ChaosConfig(backend, processes, threads, names, value, minCycles, maxDuration, faultEveryMin,
-                faultEveryMax, holdMax, progressWindow, seed);
-    }
-
     @Override
     public String toString() {
         return backend.id() + ": " + processes + " processes x " + threads + " threads over " + names + " names, "

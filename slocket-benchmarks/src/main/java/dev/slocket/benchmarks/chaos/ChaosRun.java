@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -25,6 +26,8 @@ import java.util.stream.Stream;
  */
 public final class ChaosRun {
 
+    private static final Duration NOTE_EVERY = Duration.ofSeconds(30);
+
     private ChaosRun() {
     }
 
@@ -32,9 +35,9 @@ public final class ChaosRun {
         String[] settings = Arrays.copyOfRange(args, 1, args.length);
         List<ChaosConfig> runs = new ArrayList<>();
         if (args[0].equals("long")) {
-            runs.add(withCycles(ChaosBackend.SOCKET, 1_000_000, settings));
-            runs.add(withCycles(ChaosBackend.FILE, 100_000, settings));
-            runs.add(withCycles(ChaosBackend.S3, 100_000, settings));
+            runs.add(longRun(ChaosBackend.SOCKET, "cycles=1000000", "names=8", settings));
+            runs.add(longRun(ChaosBackend.FILE, "cycles=100000", "names=8", settings));
+            runs.add(longRun(ChaosBackend.S3, "cycles=100000", "names=16", settings));
         }
         else {
             runs.add(ChaosConfig.parse(ChaosBackend.of(args[0]), settings));
@@ -49,10 +52,11 @@ public final class ChaosRun {
         System.exit(passed ? 0 : 1);
     }
 
-    private static ChaosConfig withCycles(ChaosBackend backend, long cycles, String[] settings) {
-        String[] all = Arrays.copyOf(settings, settings.length + 1);
-        all[settings.length] = "cycles=" + cycles;
-        return ChaosConfig.parse(backend, all);
+    /** A long run: a fault every 1-3 s, so that the workers spend most of the run cycling, not starting. */
+    private static ChaosConfig longRun(ChaosBackend backend, String cycles, String names, String[] settings) {
+        List<String> all = new ArrayList<>(List.of(cycles, names, "faultMinMillis=1000", "faultMaxMillis=3000"));
+        all.addAll(Arrays.asList(settings));
+        return ChaosConfig.parse(backend, all.toArray(String[]::new));
     }
 
     /**
@@ -71,7 +75,16 @@ public final class ChaosRun {
         S3ProxyServer server = config.backend() == ChaosBackend.S3 ? startServer() : null;
         long elapsed;
         long cycles;
-        try (Fleet fleet = new Fleet(runDirectory, tally, faultLog)) {
+        Fleet fleet = new Fleet(runDirectory, tally, faultLog);
+        // a run stopped from outside must not leave frozen workers or the server behind
+        Thread cleanup = new Thread(() -> {
+            fleet.close();
+            if (server != null) {
+                server.close();
+            }
+        }, "chaos-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try (fleet) {
             new WorkerSettings(config.backend(), runDirectory, runDirectory.resolve("locks"),
                     server == null ? "" : server.endpoint().toString(), config.threads(), config.names(),
                     config.holdMax(), config.progressWindow().dividedBy(2)).write();
@@ -79,11 +92,18 @@ public final class ChaosRun {
             fleet.awaitReady(Duration.ofMinutes(2));
             FaultLoop faults = new FaultLoop(config, fleet, server, tally);
             long start = System.nanoTime();
+            long nextNote = start + NOTE_EVERY.toNanos();
             faults.start();
             while (!finished(config, System.nanoTime() - start, fleet.cycles())) {
                 TimeUnit.MILLISECONDS.sleep(100);
                 fleet.checkProgress(config.progressWindow(), faults.serverBackAt());
                 faults.checkRecovery();
+                if (System.nanoTime() > nextNote) {
+                    nextNote += NOTE_EVERY.toNanos();
+                    System.err.printf(Locale.ROOT, "[chaos %s] %d s: %d critical sections, violations %s, errors %d%n",
+                            config.backend().id(), (System.nanoTime() - start) / 1_000_000_000L, fleet.cycles(),
+                            tally.violations(), tally.errorCount());
+                }
             }
             faults.stop();
             elapsed = System.nanoTime() - start;
@@ -94,6 +114,7 @@ public final class ChaosRun {
             if (server != null) {
                 server.close();
             }
+            Runtime.getRuntime().removeShutdownHook(cleanup);
         }
         ChaosReport report = ChaosReport.of(config, elapsed, cycles, tally, runDirectory);
         if (report.passed()) {

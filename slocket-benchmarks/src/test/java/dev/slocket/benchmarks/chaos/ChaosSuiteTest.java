@@ -46,7 +46,7 @@ class ChaosSuiteTest {
     }
 
     private static ChaosConfig shortRun(ChaosBackend backend, Duration duration) {
-        return ChaosConfig.parse(backend, "processes=3", "threads=2", "names=2", "faultMinMillis=200",
-                "faultMaxMillis=600").withDuration(duration);
+        return ChaosConfig.parse(backend, "processes=3", "threads=2", "names=2", "seconds=" + duration.toSeconds(),
+                "faultMinMillis=200", "faultMaxMillis=600");
     }
 }
