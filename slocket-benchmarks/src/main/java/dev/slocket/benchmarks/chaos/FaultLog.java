@@ -41,6 +41,16 @@ final class FaultLog {
         }
     }
 
+    /** Forgets what was sent to an earlier process with this pid: {@code pid} is a new worker's. */
+    void clear(long pid) {
+        try {
+            Files.deleteIfExists(directory.resolve(Long.toString(pid)));
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
     /** @return what was sent to {@code pid} so far */
     History read(long pid) {
         try {

@@ -58,6 +58,7 @@ final class Fleet implements AutoCloseable {
         catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
+        faultLog.clear(worker.pid());
         workers.add(worker);
         worker.ended().thenRun(() -> {
             workers.remove(worker);

@@ -175,10 +175,13 @@ final class Occupancy {
     /** @return {@code null} if entering over {@code found} is expected, else "kind details" of the violation */
     private String judge(String name, Marker found, long token, long entered) {
         FaultLog.History history = faults.read(found.pid);
-        if (!ProcessState.isAlive(found.pid, found.startTicks)) {
-            if (history.contains(FaultLog.Signal.KILL)) {
+        long killedAt = history.first(FaultLog.Signal.KILL);
+        // SIGKILLed before we entered counts as dead even while the kernel still tears the process down
+        boolean killed = killedAt >= 0 && killedAt <= entered;
+        if (killed || !ProcessState.isAlive(found.pid, found.startTicks)) {
+            if (killed) {
                 stats.count("entries-after-killed-holder");
-                stats.latency("recovery-after-sigkill", entered - history.first(FaultLog.Signal.KILL));
+                stats.latency("recovery-after-sigkill", entered - killedAt);
             }
             else if (history.contains(FaultLog.Signal.TERM)) {
                 stats.count("entries-after-terminated-holder");
