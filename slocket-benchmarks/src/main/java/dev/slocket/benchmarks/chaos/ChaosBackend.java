@@ -21,19 +21,19 @@ import software.amazon.awssdk.services.s3.S3Client;
 enum ChaosBackend {
 
     /** Unix-domain sockets: no lease, so a frozen holder keeps its lock for as long as it is frozen. */
-    SOCKET(null),
+    SOCKET,
 
     /** Lock directories: a holder frozen past {@code stale - update} may lose its lock to a takeover. */
-    FILE(Duration.ofSeconds(2).minusSeconds(1)),
+    FILE,
 
     /** S3 conditional writes: a holder frozen past the lease less one renewal interval may lose its lock. */
-    S3(Duration.ofSeconds(2).minus(Duration.ofSeconds(2).dividedBy(3))),
+    S3,
 
     /**
      * One in-memory registry per process, i.e. no exclusion across processes at all: a run on it
      * must find double holders, which shows that the checks catch them.
      */
-    MEMORY(null);
+    MEMORY;
 
     static final Duration FILE_STALE = Duration.ofSeconds(2);
 
@@ -45,18 +45,18 @@ enum ChaosBackend {
 
     static final String S3_BUCKET = "slocket-chaos";
 
-    private final Duration takeoverFloor;
-
-    ChaosBackend(Duration takeoverFloor) {
-        this.takeoverFloor = takeoverFloor;
-    }
-
     /**
      * @return how long a holder must have been frozen before another process may take its lock
      *         over, or {@code null} if no freeze lets anyone in
      */
     Duration takeoverFloor() {
-        return takeoverFloor;
+        return switch (this) {
+            // the last refresh may be "update" old when the pause starts
+            case FILE -> FILE_STALE.minus(FILE_UPDATE);
+            // the last renewal may be a renewal interval (a third of the lease) old
+            case S3 -> S3_LEASE.minus(S3_LEASE.dividedBy(3));
+            case SOCKET, MEMORY -> null;
+        };
     }
 
     /** @return the lowercase name used on the command line and in reports */

@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
  * @param config the run
  * @param elapsedNanos how long faults were staged
  * @param cycles critical sections completed
+ * @param workers worker processes started, replacements included
  * @param counters the workers' counters summed
  * @param latencies latency summaries by kind
  * @param faults faults staged by kind
@@ -23,14 +24,15 @@ import java.util.stream.Collectors;
  * @param errors the first few of them
  * @param runDirectory the run's markers and logs, kept when the run failed; otherwise {@code null}
  */
-public record ChaosReport(ChaosConfig config, long elapsedNanos, long cycles, Map<String, Long> counters,
+public record ChaosReport(ChaosConfig config, long elapsedNanos, long cycles, long workers, Map<String, Long> counters,
         Map<String, String> latencies, Map<String, Long> faults, Map<String, Long> violations,
         List<String> violationSamples, long errorCount, List<String> errors, Path runDirectory) {
 
-    static ChaosReport of(ChaosConfig config, long elapsedNanos, long cycles, Tally tally, Path runDirectory) {
+    static ChaosReport of(ChaosConfig config, long elapsedNanos, long cycles, long workers, Tally tally,
+            Path runDirectory) {
         Map<String, String> latencies = new TreeMap<>();
         tally.latencies().forEach((kind, histogram) -> latencies.put(kind, histogram.summary()));
-        return new ChaosReport(config, elapsedNanos, cycles, tally.counters(), latencies, tally.faults(),
+        return new ChaosReport(config, elapsedNanos, cycles, workers, tally.counters(), latencies, tally.faults(),
                 tally.violations(), tally.violationSamples(), tally.errorCount(), tally.errors(), runDirectory);
     }
 
@@ -73,8 +75,7 @@ public record ChaosReport(ChaosConfig config, long elapsedNanos, long cycles, Ma
         line(text, "    fencing tokens strictly increasing per name in order of entry: %d entries / %d",
                 counter("entries"), violations("token-order"));
         line(text, "    every running process progresses within %d s: %d processes / %d",
-                config.progressWindow().toSeconds(), faults.getOrDefault("sigkill", 0L)
-                        + faults.getOrDefault("sigterm", 0L) + config.processes(), violations("stuck"));
+                config.progressWindow().toSeconds(), workers, violations("stuck"));
         line(text, "    a lost lock is reported (onLost) by the time its holder next asks isHeld(): %d losses seen by"
                 + " their holders, %d entries refused after a loss / %d isHeld() true after a takeover, %d isHeld()"
                 + " true while another entered (no freeze), %d isHeld() false without onLost",

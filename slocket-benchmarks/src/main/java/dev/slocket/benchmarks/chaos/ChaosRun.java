@@ -75,6 +75,7 @@ public final class ChaosRun {
         S3ProxyServer server = config.backend() == ChaosBackend.S3 ? startServer() : null;
         long elapsed;
         long cycles;
+        long workers;
         Fleet fleet = new Fleet(runDirectory, tally, faultLog);
         // a run stopped from outside must not leave frozen workers or the server behind
         Thread cleanup = new Thread(() -> {
@@ -109,6 +110,7 @@ public final class ChaosRun {
             elapsed = System.nanoTime() - start;
             fleet.stop(config.progressWindow().multipliedBy(3));
             cycles = fleet.cycles();
+            workers = fleet.started();
         }
         finally {
             if (server != null) {
@@ -116,10 +118,10 @@ public final class ChaosRun {
             }
             Runtime.getRuntime().removeShutdownHook(cleanup);
         }
-        ChaosReport report = ChaosReport.of(config, elapsed, cycles, tally, runDirectory);
+        ChaosReport report = ChaosReport.of(config, elapsed, cycles, workers, tally, runDirectory);
         if (report.passed()) {
             delete(runDirectory);
-            return ChaosReport.of(config, elapsed, cycles, tally, null);
+            return ChaosReport.of(config, elapsed, cycles, workers, tally, null);
         }
         return report;
     }

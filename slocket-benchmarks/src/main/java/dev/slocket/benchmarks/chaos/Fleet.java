@@ -30,6 +30,8 @@ final class Fleet implements AutoCloseable {
 
     private final LongAdder retiredCycles = new LongAdder();
 
+    private final LongAdder started = new LongAdder();
+
     private final ScheduledExecutorService resumer = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "chaos-resume");
         thread.setDaemon(true);
@@ -58,6 +60,7 @@ final class Fleet implements AutoCloseable {
         catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
+        started.increment();
         faultLog.clear(worker.pid());
         workers.add(worker);
         worker.ended().thenRun(() -> {
@@ -121,6 +124,11 @@ final class Fleet implements AutoCloseable {
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** @return how many workers were started, replacements included */
+    long started() {
+        return started.sum();
     }
 
     /** @return critical sections completed by every worker that ran so far */
