@@ -132,8 +132,8 @@ public final class ChaosWorker {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
             }
             catch (SlocketException ex) {
-                // closed by a shutdown (SIGTERM) or broken: either way this thread is done
-                if (!stopping) {
+                // closed by the JVM's shutdown (SIGTERM) or broken: either way this thread is done
+                if (!stopping && !shuttingDown()) {
                     stats.error(Thread.currentThread().getName() + " ends: " + ex);
                 }
                 return;
@@ -142,6 +142,19 @@ public final class ChaosWorker {
                 stats.error(Thread.currentThread().getName() + " ends: " + ex);
                 return;
             }
+        }
+    }
+
+    /** @return whether the JVM runs its shutdown hooks (it refuses new ones then) */
+    private static boolean shuttingDown() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        }
+        catch (IllegalStateException ex) {
+            return true;
         }
     }
 

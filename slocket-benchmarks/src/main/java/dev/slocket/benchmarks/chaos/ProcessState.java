@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
 /**
  * What {@code /proc/<pid>/stat} says about a process: its scheduler state and start time (which
@@ -40,10 +41,22 @@ record ProcessState(char state, long startTicks) {
     /**
      * @param pid a process id
      * @param startTicks the start time recorded when that process was seen alive
-     * @return whether that very process still runs or is stopped (not exited, not a zombie)
+     * @return whether that very process still runs or is stopped: not exited, not a zombie, and
+     *         not past closing its files (an exiting process closes its files, and so gives up a
+     *         socket lock, before its main thread turns zombie)
      */
     static boolean isAlive(long pid, long startTicks) {
         ProcessState state = of(pid);
-        return state != null && state.startTicks == startTicks && state.state != 'Z' && state.state != 'X';
+        return state != null && state.startTicks == startTicks && state.state != 'Z' && state.state != 'X'
+                && hasOpenFiles(pid);
+    }
+
+    private static boolean hasOpenFiles(long pid) {
+        try (Stream<Path> files = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return files.findAny().isPresent();
+        }
+        catch (IOException ex) {
+            return false;
+        }
     }
 }
