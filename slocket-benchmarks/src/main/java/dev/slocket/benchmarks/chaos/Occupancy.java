@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  * <li>{@code occupied}: created on entry as a hard link to a draft (so it fails if it exists, like
  * {@code CREATE_NEW}, and never shows half its content), holding
- * "pid start-ticks token entry-nanos", deleted on a clean exit. An entrant that finds it judges
+ * "pid start-ticks token entry-nanos", taken away again on exit. An entrant that finds it judges
  * its owner: dead (killed or exited holder, counted), told of its loss ({@code lost-<token>}
  * exists, counted), frozen longer than the backend's takeover floor (counted), or else a
  * <b>double holder</b>.</li>
@@ -27,9 +27,10 @@ import java.util.concurrent.TimeUnit;
  * entry it gives the token the entrant must exceed and the handoff latency.</li>
  * <li>{@code lost-<token>}: written by the holder's {@code onLost} listener with the time of the loss.</li>
  * </ul>
- * On exit the holder reads the marker, then asks {@code isHeld()}: a holder that still believes it
- * holds while the marker shows another entrant acts after a takeover; a holder whose lock is no
- * longer held must have had {@code onLost} called by then.
+ * A holder asks {@code isHeld()} whenever it finds another's marker or a higher token on entry,
+ * and on exit after taking its marker away (an atomic rename): {@code true} while another process
+ * entered is a violation; {@code false} means the holder lost the lock, and its {@code onLost}
+ * listener must have run by then.
  */
 final class Occupancy {
 
