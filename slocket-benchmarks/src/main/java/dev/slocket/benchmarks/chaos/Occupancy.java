@@ -19,9 +19,10 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  * <li>{@code occupied}: created on entry as a hard link to a draft (so it fails if it exists, like
  * {@code CREATE_NEW}, and never shows half its content), holding
- * "pid start-ticks token entry-nanos", taken away again on exit. An entrant that finds it judges
+ * "pid start-ticks token entry-nanos acquire-call-nanos", taken away again on exit. An entrant that finds it judges
  * its owner: dead (killed or exited holder, counted), told of its loss ({@code lost-<token>}
- * exists, counted), frozen longer than the backend's takeover floor (counted), or else a
+ * exists, counted), frozen longer than the backend's takeover floor since it called {@code acquire}
+ * (counted; the holder itself must then find {@code isHeld() == false}), or else a
  * <b>double holder</b>.</li>
  * <li>{@code last}: "token pid release-nanos" of the last clean exit; with the marker found on
  * entry it gives the token the entrant must exceed and the handoff latency.</li>
@@ -106,7 +107,7 @@ final class Occupancy {
         long token = lock.fencingToken();
         Path directory = names.resolve(name);
         Path marker = directory.resolve("occupied");
-        String mine = pid + " " + startTicks + " " + token + " " + entered;
+        String mine = pid + " " + startTicks + " " + token + " " + entered + " " + waitStart;
         Path draft = writeDraft(directory, mine);
         Marker found = null;
         try {
@@ -201,7 +202,8 @@ final class Occupancy {
             deleteQuietly(lostFlag);
             return null;
         }
-        long frozen = history.longestFreeze(found.entered, entered);
+        // frozen inside acquire counts too: a lock won before the pause may be taken over during it
+        long frozen = history.longestFreeze(found.waitStart, entered);
         if (takeoverFloor != null && frozen >= takeoverFloor.toNanos()) {
             stats.count("takeovers-from-frozen-holder");
             stats.latency("takeover-after-freeze", frozen);
@@ -212,7 +214,7 @@ final class Occupancy {
                 : frozen > 0 ? "double-holder-frozen" : "double-holder";
         return kind + String.format(Locale.ROOT,
                 " pid %d entered %s (token %d) while pid %d (token %d, entered %.1f ms earlier, state %s, frozen %.1f ms"
-                        + " of that, no onLost) was inside",
+                        + " since it called acquire, no onLost) was inside",
                 pid, name, token, found.pid, found.token, (entered - found.entered) / 1e6,
                 state == null ? "gone" : Character.toString(state.state()), frozen / 1e6);
     }
@@ -321,7 +323,7 @@ final class Occupancy {
     }
 
     /** An occupancy marker as found on disk. */
-    private record Marker(long pid, long startTicks, long token, long entered) {
+    private record Marker(long pid, long startTicks, long token, long entered, long waitStart) {
 
         static Marker read(Path file) throws IOException {
             String content = readQuietly(file);
@@ -330,7 +332,7 @@ final class Occupancy {
             }
             String[] fields = content.split(" ");
             return new Marker(Long.parseLong(fields[0]), Long.parseLong(fields[1]), Long.parseLong(fields[2]),
-                    Long.parseLong(fields[3]));
+                    Long.parseLong(fields[3]), Long.parseLong(fields[4]));
         }
     }
 
