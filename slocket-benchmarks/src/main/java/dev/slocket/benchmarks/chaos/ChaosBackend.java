@@ -7,6 +7,7 @@ import dev.slocket.s3.S3LockOptions;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Locale;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -61,11 +62,11 @@ enum ChaosBackend {
 
     /** @return the lowercase name used on the command line and in reports */
     String id() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 
     static ChaosBackend of(String id) {
-        return valueOf(id.toUpperCase(java.util.Locale.ROOT));
+        return valueOf(id.toUpperCase(Locale.ROOT));
     }
 
     /** Opens the registry a worker process uses. */

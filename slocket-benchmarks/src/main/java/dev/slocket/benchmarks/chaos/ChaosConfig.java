@@ -2,6 +2,7 @@ package dev.slocket.benchmarks.chaos;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -68,7 +69,7 @@ record ChaosConfig(ChaosBackend backend, int processes, int threads, int names, 
                 Duration.ofNanos(values.getOrDefault("holdMaxMicros", base.holdMax.toNanos() / 1000) * 1000),
                 Duration.ofSeconds(values.getOrDefault("windowSeconds", base.progressWindow.toSeconds())),
                 values.getOrDefault("seed", base.seed));
-        values.keySet().removeAll(java.util.List.of("processes", "threads", "names", "seconds", "cycles", "maxMinutes",
+        values.keySet().removeAll(List.of("processes", "threads", "names", "seconds", "cycles", "maxMinutes",
                 "faultMinMillis", "faultMaxMillis", "holdMaxMicros", "windowSeconds", "seed"));
         if (!values.isEmpty()) {
             throw new IllegalArgumentException("unknown settings " + values.keySet());

@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A {@link ChaosWorker} child JVM as the run sees it: its progress, read from its standard output
@@ -213,7 +215,7 @@ final class WorkerProcess {
             done.get(timeoutMillis, TimeUnit.MILLISECONDS);
             return process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS);
         }
-        catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
+        catch (ExecutionException | TimeoutException ex) {
             return false;
         }
     }
