@@ -36,6 +36,7 @@ class ChaosSuiteTest {
         System.out.print(report.format());
         assertThat(report.violations("double-holder")).as(report.format()).isPositive();
         assertThat(report.violations("token-order")).as(report.format()).isPositive();
+        ChaosRun.delete(report.runDirectory());
     }
 
     private static void assertPassed(ChaosBackend backend, Duration duration) throws Exception {
