@@ -313,4 +313,43 @@ class FileLockFaultTest {
             throw new IOException("interrupted", ex);
         }
     }
+
+    /**
+     * FL-33/36 and DESIGN §4 "lost locks are never silent": a heartbeat stuck in a refresh (a hung
+     * mount, a paused process whose timer has not run yet) cannot vouch for the lock once
+     * {@code stale} has passed since the last refresh, because others may take it over from then
+     * on: {@code isValid()} (behind {@code HeldLock.isHeld()}) answers {@code false} at once,
+     * without waiting for the heartbeat.
+     */
+    @Test
+    void aHoldNotRefreshedWithinStaleIsNoLongerValidEvenWhileItsHeartbeatHangs() throws Exception {
+        CountDownLatch unblock = new CountDownLatch(1);
+        AtomicBoolean acquired = new AtomicBoolean();
+        DelegatingLockFileSystem fs = new DelegatingLockFileSystem() {
+            @Override
+            public void setMtime(Path path, long millis) throws IOException {
+                try {
+                    if (acquired.get()) {
+                        unblock.await(30, TimeUnit.SECONDS);
+                    }
+                }
+                catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+                super.setMtime(path, millis);
+            }
+        };
+        try {
+            BackendLock lock = lockNow(backend(fs), "hung");
+            int refreshesBefore = fs.calls("setMtime");
+            acquired.set(true);
+            assertThat(lock.isValid()).isTrue();
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> !lock.isValid());
+            assertThat(fs.calls("setMtime")).as("no refresh completed: the heartbeat still hangs")
+                    .isEqualTo(refreshesBefore);
+        }
+        finally {
+            unblock.countDown();
+        }
+    }
 }

@@ -1,23 +1,27 @@
 package dev.slocket.internal;
 
 import dev.slocket.HeldLock;
+import dev.slocket.LockLoss;
 import dev.slocket.LockLostException;
 import dev.slocket.memory.MemoryLockBackend;
-import dev.slocket.testing.ForwardingBackend;
-import dev.slocket.testing.SharedBackend;
 import dev.slocket.spi.BackendLock;
 import dev.slocket.spi.Deadline;
+import dev.slocket.spi.LockBackend;
 import dev.slocket.spi.LockObserver;
 import dev.slocket.spi.LossListener;
+import dev.slocket.testing.ForwardingBackend;
+import dev.slocket.testing.SharedBackend;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -145,6 +149,49 @@ class LocalLockRegistryTest {
                 LocalLockRegistry waiter = new LocalLockRegistry(new SharedBackend(backend), Duration.ofMillis(100))) {
             holder.acquire("busy", WAIT);
             assertThatThrownBy(() -> waiter.acquire("busy")).hasMessageContaining("PT0.1S");
+        }
+    }
+
+    /** A hold the backend no longer vouches for is not held, and its loss is reported once, by isHeld() itself. */
+    @Test
+    void isHeldAsksTheBackendAndReportsTheLossAtOnce() {
+        AtomicBoolean valid = new AtomicBoolean(true);
+        LockBackend expiring = new ForwardingBackend(new MemoryLockBackend()) {
+            @Override
+            public BackendLock acquire(String name, Deadline deadline, LossListener lossListener)
+                    throws InterruptedException {
+                BackendLock lock = super.acquire(name, deadline, lossListener);
+                return new BackendLock() {
+                    @Override
+                    public long fencingToken() {
+                        return lock.fencingToken();
+                    }
+
+                    @Override
+                    public void release() {
+                        lock.release();
+                    }
+
+                    @Override
+                    public boolean isValid() {
+                        return valid.get();
+                    }
+                };
+            }
+        };
+        List<LockLoss> losses = new CopyOnWriteArrayList<>();
+        try (LocalLockRegistry registry = new LocalLockRegistry(expiring, null)) {
+            registry.addLockLostListener(losses::add);
+            HeldLock lock = registry.acquire("lease", WAIT);
+            List<LockLoss> seen = new CopyOnWriteArrayList<>();
+            lock.onLost(seen::add);
+            assertThat(lock.isHeld()).isTrue();
+            valid.set(false);
+            assertThat(lock.isHeld()).isFalse();
+            assertThat(lock.isHeld()).isFalse();
+            assertThat(seen).singleElement().satisfies(loss -> assertThat(loss.reason()).contains("ran out"));
+            assertThat(losses).hasSize(1);
+            lock.release();
         }
     }
 
