@@ -11,13 +11,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -63,6 +66,13 @@ public final class DirectoryState {
 
     private static final Map<Path, DirectoryState> OPEN = new HashMap<>();
 
+    /**
+     * How often the files' times are set while they are in use: age-based tmp cleaners
+     * (systemd-tmpfiles' {@code 10d}) delete only files whose times are all older than their age,
+     * and the rights file is never written.
+     */
+    static final long FRESHEN_NANOS = TimeUnit.HOURS.toNanos(1);
+
     private final Path directory;
 
     private final LockFileOpener opener;
@@ -76,6 +86,8 @@ public final class DirectoryState {
 
     /** Guarded by {@link #OPEN}: reopened if an interrupt closed it. */
     private FileChannel tokens;
+
+    private volatile long freshenedNanos = System.nanoTime();
 
     private DirectoryState(Path directory, LockFileOpener opener) throws IOException {
         this.directory = directory;
@@ -96,8 +108,9 @@ public final class DirectoryState {
      */
     public static DirectoryState of(Path directory, LockFileOpener opener) {
         List<Object> current = fileKeys(directory);
+        DirectoryState state;
         synchronized (OPEN) {
-            DirectoryState state = OPEN.get(directory);
+            state = OPEN.get(directory);
             if (state == null || !state.fileKeys.equals(current)) {
                 try {
                     state = new DirectoryState(directory, opener);
@@ -108,7 +121,29 @@ public final class DirectoryState {
                 }
                 OPEN.put(directory, state);
             }
-            return state;
+        }
+        state.freshenIfDue(System.nanoTime());
+        return state;
+    }
+
+    /**
+     * Sets both files' access and modification times to now if they were last set
+     * {@link #FRESHEN_NANOS} or longer before {@code nowNanos}, without following links.
+     */
+    void freshenIfDue(long nowNanos) {
+        if (nowNanos - freshenedNanos < FRESHEN_NANOS) {
+            return;
+        }
+        freshenedNanos = nowNanos;
+        FileTime now = FileTime.fromMillis(System.currentTimeMillis());
+        for (String file : List.of(RIGHTS, TOKENS)) {
+            try {
+                Files.getFileAttributeView(directory.resolve(file), BasicFileAttributeView.class,
+                        LinkOption.NOFOLLOW_LINKS).setTimes(now, now, null);
+            }
+            catch (IOException ex) {
+                // a file deleted meanwhile is created afresh by the next acquisition
+            }
         }
     }
 

@@ -1,7 +1,13 @@
 package dev.slocket.spi;
 
 import java.nio.channels.FileLock;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -78,5 +84,26 @@ class DirectoryStateTest {
         held.release();
         other.release();
         assertThat(directory.resolve(DirectoryState.RIGHTS)).isEmptyFile();
+    }
+
+    /** Age-based tmp cleaners never find the state files idle while they are in use (issue: the .owner concern). */
+    @Test
+    void filesInUseHaveTheirTimesSetOnceAnHour() throws Exception {
+        DirectoryState state = DirectoryState.of(directory, LockFileOpener.NO_LINKS);
+        FileTime elevenDaysAgo = FileTime.from(Instant.now().minus(Duration.ofDays(11)));
+        for (String file : List.of(DirectoryState.RIGHTS, DirectoryState.TOKENS)) {
+            Files.getFileAttributeView(directory.resolve(file), BasicFileAttributeView.class)
+                    .setTimes(elevenDaysAgo, elevenDaysAgo, null);
+        }
+        state.freshenIfDue(System.nanoTime());
+        assertThat(Files.getLastModifiedTime(directory.resolve(DirectoryState.RIGHTS))).as("not due within the hour")
+                .isEqualTo(elevenDaysAgo);
+        state.freshenIfDue(System.nanoTime() + DirectoryState.FRESHEN_NANOS);
+        Instant aMinuteAgo = Instant.now().minus(Duration.ofMinutes(1));
+        for (String file : List.of(DirectoryState.RIGHTS, DirectoryState.TOKENS)) {
+            BasicFileAttributes attributes = Files.readAttributes(directory.resolve(file), BasicFileAttributes.class);
+            assertThat(attributes.lastModifiedTime().toInstant()).isAfter(aMinuteAgo);
+            assertThat(attributes.lastAccessTime().toInstant()).isAfter(aMinuteAgo);
+        }
     }
 }
