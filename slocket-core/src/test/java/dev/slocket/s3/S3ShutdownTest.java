@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -30,16 +32,17 @@ class S3ShutdownTest {
         S3LockOptions options = S3LockOptions.builder(S3ProxyServer.BUCKET).keyPrefix("closing-" + UUID.randomUUID() + "/")
                 .build();
         CountDownLatch land = new CountDownLatch(1);
+        // its own threads: on JDK 25 the default async pool has one thread on two CPUs
+        ExecutorService threads = Executors.newFixedThreadPool(2);
         try (FaultyS3Client client = new FaultyS3Client(S3ProxyServer.shared().client());
                 LockRegistry other = Slocket.s3(S3ProxyServer.shared().client(), options)) {
             client.landLate(FaultyS3Client.creates(), land);
             LockRegistry registry = Slocket.s3(client, options);
             CompletableFuture<HeldLock> acquiring = CompletableFuture.supplyAsync(() -> registry.acquire("in-flight"),
-                    CompletableFuture.delayedExecutor(0, TimeUnit.MILLISECONDS));
+                    threads);
             await().atMost(BOUND).until(() -> client.injected() == 1);
 
-            CompletableFuture<Void> closing = CompletableFuture.runAsync(registry::close,
-                    CompletableFuture.delayedExecutor(0, TimeUnit.MILLISECONDS));
+            CompletableFuture<Void> closing = CompletableFuture.runAsync(registry::close, threads);
             await().during(Duration.ofMillis(300)).atMost(BOUND).until(() -> !closing.isDone());
             land.countDown();
             closing.get(BOUND.toSeconds(), TimeUnit.SECONDS);
@@ -50,6 +53,9 @@ class S3ShutdownTest {
             try (HeldLock lock = other.acquire("in-flight", Duration.ofSeconds(5))) {
                 assertThat(lock.fencingToken()).isEqualTo(2);
             }
+        }
+        finally {
+            threads.shutdownNow();
         }
     }
 }
