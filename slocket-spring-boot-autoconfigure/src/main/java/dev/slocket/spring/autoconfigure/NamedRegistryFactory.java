@@ -3,8 +3,10 @@ package dev.slocket.spring.autoconfigure;
 import dev.slocket.LockRegistry;
 import dev.slocket.Slocket;
 import dev.slocket.file.FileLockBackend;
+import dev.slocket.file.FileLockOptions;
 import dev.slocket.memory.MemoryLockBackend;
 import dev.slocket.socket.SocketLockBackend;
+import dev.slocket.socket.SocketLockOptions;
 
 import java.time.Duration;
 
@@ -19,10 +21,16 @@ final class NamedRegistryFactory {
 
     static LockRegistry create(String prefix, SlocketRegistryProperties properties, Duration wait) {
         return switch (properties.getBackend()) {
-            case "socket" -> Slocket.registry(new SocketLockBackend(
-                    SocketOptionsFactory.create(prefix + ".socket", properties.getSocket())), wait);
-            case "file" -> Slocket.registry(
-                    new FileLockBackend(FileOptionsFactory.create(prefix + ".file", properties.getFile())), wait);
+            case "socket" -> {
+                SocketLockOptions options = SocketOptionsFactory.create(prefix + ".socket", properties.getSocket());
+                yield Slocket.registry(LockDirectoryProperty.start(prefix + ".socket.directory",
+                        () -> new SocketLockBackend(options)), wait);
+            }
+            case "file" -> {
+                FileLockOptions options = FileOptionsFactory.create(prefix + ".file", properties.getFile());
+                yield Slocket.registry(LockDirectoryProperty.start(prefix + ".file.directory",
+                        () -> new FileLockBackend(options)), wait);
+            }
             case "memory" -> Slocket.registry(new MemoryLockBackend(), wait);
             default -> throw new IllegalStateException("Not a local backend: " + properties.getBackend());
         };

@@ -2,7 +2,6 @@ package dev.slocket.spring.autoconfigure;
 
 import dev.slocket.LockRegistry;
 import dev.slocket.Slocket;
-import dev.slocket.s3.S3LockBackend;
 
 import java.time.Duration;
 
@@ -26,7 +25,8 @@ final class NamedS3Registry {
     /** @return the name of the client's bean */
     static String registerClient(BeanDefinitionRegistry registry, String prefix, SlocketS3Properties s3) {
         String name = prefix + ".s3-client";
-        RootBeanDefinition client = new RootBeanDefinition(S3Client.class, () -> S3ClientFactory.create(s3));
+        RootBeanDefinition client = new RootBeanDefinition(S3Client.class,
+                () -> S3ClientFactory.create(prefix + ".s3", s3));
         client.setDefaultCandidate(false);
         client.setDestroyMethodName(AbstractBeanDefinition.INFER_METHOD);
         registry.registerBeanDefinition(name, client);
@@ -36,6 +36,6 @@ final class NamedS3Registry {
     static LockRegistry create(BeanFactory beanFactory, String client, String prefix, SlocketS3Properties s3,
             Duration wait) {
         S3Client s3Client = beanFactory.getBean(client, S3Client.class);
-        return Slocket.registry(new S3LockBackend(s3Client, S3OptionsFactory.create(prefix + ".s3", s3)), wait);
+        return Slocket.registry(S3BackendFactory.create(prefix + ".s3", s3Client, s3), wait);
     }
 }

@@ -4,9 +4,10 @@ import dev.slocket.LockRegistry;
 import dev.slocket.RegistryOptions;
 import dev.slocket.Slocket;
 import dev.slocket.file.FileLockBackend;
+import dev.slocket.file.FileLockOptions;
 import dev.slocket.memory.MemoryLockBackend;
-import dev.slocket.s3.S3LockBackend;
 import dev.slocket.socket.SocketLockBackend;
+import dev.slocket.socket.SocketLockOptions;
 import dev.slocket.spi.LockBackend;
 
 import dev.slocket.annotation.Mutexed;
@@ -155,8 +156,9 @@ public final class SlocketAutoConfiguration {
 
         @Bean
         LockRegistry lockRegistry(SlocketProperties properties) {
-            return managedRegistry(new SocketLockBackend(SocketOptionsFactory.create(properties.getSocket())),
-                    properties.getWaitTimeout());
+            SocketLockOptions options = SocketOptionsFactory.create(properties.getSocket());
+            return managedRegistry(LockDirectoryProperty.start("slocket.socket.directory",
+                    () -> new SocketLockBackend(options)), properties.getWaitTimeout());
         }
     }
 
@@ -179,7 +181,9 @@ public final class SlocketAutoConfiguration {
 
         @Bean
         LockRegistry lockRegistry(SlocketProperties properties, SlocketFileProperties file) {
-            return managedRegistry(new FileLockBackend(FileOptionsFactory.create(file)), properties.getWaitTimeout());
+            FileLockOptions options = FileOptionsFactory.create(file);
+            return managedRegistry(LockDirectoryProperty.start("slocket.file.directory",
+                    () -> new FileLockBackend(options)), properties.getWaitTimeout());
         }
     }
 
@@ -202,7 +206,7 @@ public final class SlocketAutoConfiguration {
         @Bean
         LockRegistry lockRegistry(SlocketProperties properties, SlocketS3Properties s3, S3Client s3Client,
                 BeanFactory beanFactory) {
-            LockBackend backend = new S3LockBackend(s3Client, S3OptionsFactory.create(s3));
+            LockBackend backend = S3BackendFactory.create("slocket.s3", s3Client, s3);
             boolean ownClient = beanFactory.containsBean(CLIENT_BEAN) && beanFactory.getBean(CLIENT_BEAN) == s3Client;
             return managedRegistry(ownClient ? new ClientClosingBackend(backend, s3Client) : backend,
                     properties.getWaitTimeout());

@@ -7,8 +7,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * The {@code slocket.s3.*} group: options of the S3 backend ({@code slocket.backend=s3}). The
- * client settings ({@code endpoint}, {@code region}, {@code path-style-access}) are used only when
- * the application defines no {@code S3Client} bean.
+ * client settings ({@code endpoint}, {@code region}, {@code path-style-access} and the keys) are
+ * used only when the application defines no {@code S3Client} bean.
  */
 @ConfigurationProperties("slocket.s3")
 public class SlocketS3Properties {
@@ -68,7 +68,8 @@ public class SlocketS3Properties {
     private URI endpoint;
 
     /**
-     * The region of the bucket. Unset uses the AWS SDK's default region chain.
+     * The region of the bucket. Unset uses the AWS SDK's default region chain, or us-east-1 (which
+     * S3-compatible stores accept) when an endpoint is set.
      */
     private String region;
 
@@ -77,6 +78,17 @@ public class SlocketS3Properties {
      * name; most S3-compatible stores need it.
      */
     private boolean pathStyleAccess;
+
+    /**
+     * The access key of static credentials, with secret-access-key; a store without
+     * authorization accepts any pair. Unset uses the AWS SDK's default credential chain.
+     */
+    private String accessKeyId;
+
+    /**
+     * The secret key of static credentials, with access-key-id.
+     */
+    private String secretAccessKey;
 
     public String getBucket() {
         return bucket;
@@ -172,5 +184,21 @@ public class SlocketS3Properties {
 
     public void setPathStyleAccess(boolean pathStyleAccess) {
         this.pathStyleAccess = pathStyleAccess;
+    }
+
+    public String getAccessKeyId() {
+        return accessKeyId;
+    }
+
+    public void setAccessKeyId(String accessKeyId) {
+        this.accessKeyId = accessKeyId;
+    }
+
+    public String getSecretAccessKey() {
+        return secretAccessKey;
+    }
+
+    public void setSecretAccessKey(String secretAccessKey) {
+        this.secretAccessKey = secretAccessKey;
     }
 }

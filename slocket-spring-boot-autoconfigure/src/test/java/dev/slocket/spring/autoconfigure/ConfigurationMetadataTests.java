@@ -18,7 +18,8 @@ class ConfigurationMetadataTests {
     /** Keys whose absence of a value is their default. */
     private static final Set<String> NO_DEFAULT = Set.of("slocket.wait-timeout", "slocket.file.update",
             "slocket.s3.bucket", "slocket.s3.endpoint", "slocket.s3.region", "slocket.registries",
-            "slocket.socket.shared-group", "slocket.file.shared-group");
+            "slocket.socket.shared-group", "slocket.file.shared-group", "slocket.s3.access-key-id",
+            "slocket.s3.secret-access-key");
 
     private final Object metadata = read();
 
