@@ -1,5 +1,6 @@
 package dev.slocket;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -228,6 +229,75 @@ public abstract class LockRegistryContractTest {
             assertThat(lock.isHeld()).isTrue();
         }
         await().atMost(LONG).until(() -> registry.locks().isEmpty());
+    }
+
+    @Test
+    void tenThousandAsyncWaitersOnOneHeldNameTakeNoThreadEach() throws Exception {
+        LockRegistry other = newRegistry();
+        HeldLock holder = other.acquire("contract-many", LONG);
+        int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
+        List<CompletableFuture<HeldLock>> waiters = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            waiters.add(registry.acquireAsync("contract-many", LONG));
+        }
+        await().atMost(LONG).until(() -> registry.locks().stream()
+                .anyMatch(info -> info.name().equals("contract-many") && info.localWaiters() == 9_999));
+        int added = ManagementFactory.getThreadMXBean().getThreadCount() - threadsBefore;
+        assertThat(added).as("threads added by 10,000 waiting acquisitions").isLessThanOrEqualTo(32);
+        waiters.forEach(waiter -> waiter.cancel(true));
+        holder.release();
+        try (HeldLock lock = newRegistry().acquire("contract-many", LONG)) {
+            assertThat(lock.isHeld()).isTrue();
+        }
+        await().atMost(LONG).until(() -> registry.locks().isEmpty());
+        assertThat(waiters).allMatch(CompletableFuture::isCancelled);
+    }
+
+    @Test
+    void blockedAndAsyncWaitersOfANameAcquireInArrivalOrder() throws Exception {
+        LockRegistry other = newRegistry();
+        HeldLock holder = other.acquire("contract-order", LONG);
+        List<String> order = Collections.synchronizedList(new ArrayList<>());
+        List<Future<?>> done = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String label = "w" + i;
+            int queuedBefore = i;
+            if (i % 2 == 0) {
+                done.add(registry.acquireAsync("contract-order", LONG).thenAccept(lock -> {
+                    order.add(label);
+                    lock.release();
+                }));
+            }
+            else {
+                done.add(executor.submit(() -> {
+                    try (HeldLock lock = registry.acquire("contract-order", LONG)) {
+                        order.add(label);
+                    }
+                }));
+            }
+            await().atMost(LONG).until(() -> registry.locks().stream()
+                    .anyMatch(info -> info.name().equals("contract-order") && info.localWaiters() == queuedBefore));
+        }
+        holder.release();
+        for (Future<?> future : done) {
+            future.get(30, TimeUnit.SECONDS);
+        }
+        assertThat(order).containsExactly("w0", "w1", "w2", "w3", "w4", "w5");
+    }
+
+    @Test
+    void anAsyncWaiterTimesOutInTheQueueAndLeavesNothingBehind() throws Exception {
+        LockRegistry other = newRegistry();
+        HeldLock holder = other.acquire("contract-async-timeout", LONG);
+        CompletableFuture<HeldLock> head = registry.acquireAsync("contract-async-timeout", LONG);
+        CompletableFuture<HeldLock> queued = registry.acquireAsync("contract-async-timeout", Duration.ofMillis(200));
+        assertThatThrownBy(() -> queued.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(LockTimeoutException.class);
+        head.cancel(true);
+        holder.release();
+        await().atMost(LONG).until(() -> registry.locks().isEmpty());
+        try (HeldLock lock = newRegistry().acquire("contract-async-timeout", LONG)) {
+            assertThat(lock.isHeld()).isTrue();
+        }
     }
 
     @Test

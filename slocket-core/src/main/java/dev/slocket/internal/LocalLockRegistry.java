@@ -24,10 +24,6 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -35,8 +31,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The in-JVM layer every backend sits behind: a fair per-name queue so that the backend sees
- * at most one outstanding acquisition per name, reentrancy per thread, and loss reporting.
+ * The in-JVM layer every backend sits behind: a fair per-name queue of blocked threads and
+ * asynchronous continuations alike, so that the backend sees at most one outstanding acquisition
+ * per name, reentrancy per thread, and loss reporting.
  * State for a name exists only while it is held or awaited.
  */
 public final class LocalLockRegistry implements LockRegistry {
@@ -55,8 +52,6 @@ public final class LocalLockRegistry implements LockRegistry {
 
     private final Observers observers = new Observers();
 
-    private final ExecutorService asyncExecutor;
-
     private final Thread shutdownHook;
 
     private volatile boolean closed;
@@ -69,12 +64,6 @@ public final class LocalLockRegistry implements LockRegistry {
         this.backend = backend;
         this.defaultWait = defaultWait;
         int id = REGISTRY_IDS.incrementAndGet();
-        AtomicInteger threads = new AtomicInteger();
-        this.asyncExecutor = Executors.newCachedThreadPool(task -> {
-            Thread thread = new Thread(task, "slocket-" + id + "-async-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
         this.shutdownHook = new Thread(this::closeAtShutdown, "slocket-" + id + "-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -93,28 +82,10 @@ public final class LocalLockRegistry implements LockRegistry {
     public CompletableFuture<HeldLock> acquireAsync(String name, Duration wait) {
         LockNames.validate(name);
         ensureOpen();
-        CompletableFuture<HeldLock> result = new CompletableFuture<>();
-        String template = LockTemplate.currentOr(name);
-        Future<?> task = asyncExecutor.submit(() -> {
-            if (result.isDone()) {
-                return;
-            }
-            try {
-                HeldLock lock = acquire(name, wait, null, template);
-                if (!result.complete(lock)) {
-                    lock.release();
-                }
-            }
-            catch (Throwable ex) {
-                result.completeExceptionally(ex);
-            }
-        });
-        result.whenComplete((lock, ex) -> {
-            if (result.isCancelled()) {
-                task.cancel(true);
-            }
-        });
-        return result;
+        LockObserver.ObservedLock observed = new LockObserver.ObservedLock(name, LockTemplate.currentOr(name),
+                backend.type());
+        LockObserver.Wait observation = observers.waitStarted(observed);
+        return new AsyncAcquisition(this, retain(name), wait, observed, observation).start();
     }
 
     private HeldLock acquire(String name, Duration wait, Thread owner, String template) {
@@ -131,7 +102,7 @@ public final class LocalLockRegistry implements LockRegistry {
         boolean permitted = false;
         boolean acquired = false;
         try {
-            permitted = takePermit(entry, deadline);
+            permitted = awaitTurn(entry, deadline);
             if (!permitted) {
                 throw timeout(name, wait, observation);
             }
@@ -148,8 +119,7 @@ public final class LocalLockRegistry implements LockRegistry {
             if (backendLock == null) {
                 throw timeout(name, wait, observation);
             }
-            RegistryHeldLock lock = new RegistryHeldLock(this, entry, backendLock, owner, observed);
-            entry.holder = lock;
+            RegistryHeldLock lock = hold(entry, backendLock, owner, observed);
             acquired = true;
             observation.acquired(backendLock.fencingToken());
             relay.attach(lock);
@@ -171,7 +141,7 @@ public final class LocalLockRegistry implements LockRegistry {
         finally {
             if (!acquired) {
                 if (permitted) {
-                    entry.permit.release();
+                    entry.passOn();
                 }
                 unretain(entry);
             }
@@ -194,15 +164,29 @@ public final class LocalLockRegistry implements LockRegistry {
         return holder.nest();
     }
 
-    private static boolean takePermit(NameEntry entry, Deadline deadline) throws InterruptedException {
-        if (deadline.isInfinite()) {
-            entry.permit.acquire();
+    /** @return whether this thread got the turn of {@code entry} before the deadline */
+    private static boolean awaitTurn(NameEntry entry, Deadline deadline) throws InterruptedException {
+        if (entry.tryTake()) {
             return true;
         }
-        return entry.permit.tryAcquire(deadline.remainingNanos(), TimeUnit.NANOSECONDS);
+        if (deadline.isExpired()) {
+            return false;
+        }
+        BlockedWaiter waiter = new BlockedWaiter();
+        if (entry.takeOrEnqueue(waiter)) {
+            return true;
+        }
+        return waiter.await(entry, deadline);
     }
 
-    private LockTimeoutException timeout(String name, Duration wait, LockObserver.Wait observation) {
+    RegistryHeldLock hold(NameEntry entry, BackendLock backendLock, Thread owner,
+            LockObserver.ObservedLock observed) {
+        RegistryHeldLock lock = new RegistryHeldLock(this, entry, backendLock, owner, observed);
+        entry.holder = lock;
+        return lock;
+    }
+
+    LockTimeoutException timeout(String name, Duration wait, LockObserver.Wait observation) {
         observation.timedOut();
         log.debug("Timed out after {} waiting for lock '{}'", wait, name);
         return new LockTimeoutException(name, wait);
@@ -222,7 +206,7 @@ public final class LocalLockRegistry implements LockRegistry {
                     backendLock.fencingToken(), ex);
         }
         finally {
-            entry.permit.release();
+            entry.passOn();
             unretain(entry);
         }
     }
@@ -235,7 +219,7 @@ public final class LocalLockRegistry implements LockRegistry {
         });
     }
 
-    private void unretain(NameEntry entry) {
+    void unretain(NameEntry entry) {
         entries.computeIfPresent(entry.name, (key, current) -> {
             if (current != entry) {
                 return current;
@@ -334,8 +318,16 @@ public final class LocalLockRegistry implements LockRegistry {
 
     private void ensureOpen() {
         if (closed) {
-            throw new SlocketException("Lock registry (" + backend.type() + ") is closed");
+            throw closedException();
         }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    SlocketException closedException() {
+        return new SlocketException("Lock registry (" + backend.type() + ") is closed");
     }
 
     @Override
@@ -360,7 +352,14 @@ public final class LocalLockRegistry implements LockRegistry {
             return false;
         }
         closed = true;
-        asyncExecutor.shutdownNow();
+        SlocketException closing = new SlocketException("Lock registry (" + backend.type() + ") is closing");
+        for (NameEntry entry : entries.values()) {
+            for (Waiter waiter : entry.drain()) {
+                if (waiter.withdraw()) {
+                    waiter.closed(closing);
+                }
+            }
+        }
         for (NameEntry entry : entries.values()) {
             RegistryHeldLock holder = entry.holder;
             if (holder != null) {
