@@ -13,7 +13,8 @@ import java.nio.file.WatchService;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,20 +123,36 @@ final class DirectoryWatcher implements AutoCloseable {
 
         private final Path lockDir;
 
+        private final ReentrantLock guard = new ReentrantLock();
+
+        private final Condition signal = guard.newCondition();
+
         private boolean signalled;
 
         private Subscription(Path lockDir) {
             this.lockDir = lockDir;
         }
 
-        private synchronized void signal() {
-            signalled = true;
-            notifyAll();
+        private void signal() {
+            guard.lock();
+            try {
+                signalled = true;
+                signal.signalAll();
+            }
+            finally {
+                guard.unlock();
+            }
         }
 
         /** Forgets earlier signals; call right before an attempt. */
-        synchronized void clear() {
-            signalled = false;
+        void clear() {
+            guard.lock();
+            try {
+                signalled = false;
+            }
+            finally {
+                guard.unlock();
+            }
         }
 
         /**
@@ -144,12 +161,16 @@ final class DirectoryWatcher implements AutoCloseable {
          *
          * @param nanos the longest wait
          */
-        synchronized void await(long nanos) throws InterruptedException {
-            long end = System.nanoTime() + nanos;
-            long left = nanos;
-            while (!signalled && left > 0) {
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-                left = end - System.nanoTime();
+        void await(long nanos) throws InterruptedException {
+            guard.lock();
+            try {
+                long left = nanos;
+                while (!signalled && left > 0) {
+                    left = signal.awaitNanos(left);
+                }
+            }
+            finally {
+                guard.unlock();
             }
         }
 

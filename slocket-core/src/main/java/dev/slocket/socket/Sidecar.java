@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,9 @@ final class Sidecar {
 
     private static final Map<Path, Sidecar> OPEN = new HashMap<>();
 
+    /** Guards {@link #OPEN} and {@link #IDLE}; not a monitor, as files are opened and closed under it. */
+    private static final ReentrantLock OPEN_GUARD = new ReentrantLock();
+
     /** The unused ones among {@link #OPEN}, least recently used first. */
     private static final Map<Path, Sidecar> IDLE = new LinkedHashMap<>(16, 0.75f, true);
 
@@ -57,7 +61,8 @@ final class Sidecar {
      * @return the JVM's sidecar for {@code path}, with one more reference; {@link #close()} it
      */
     static Sidecar open(Path path) throws IOException {
-        synchronized (OPEN) {
+        OPEN_GUARD.lock();
+        try {
             Sidecar sidecar = OPEN.get(path);
             if (sidecar == null) {
                 sidecar = new Sidecar(path, FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
@@ -68,13 +73,20 @@ final class Sidecar {
             IDLE.remove(path);
             return sidecar;
         }
+        finally {
+            OPEN_GUARD.unlock();
+        }
     }
 
     /** @return this sidecar with one more reference */
     Sidecar retain() {
-        synchronized (OPEN) {
+        OPEN_GUARD.lock();
+        try {
             references++;
             return this;
+        }
+        finally {
+            OPEN_GUARD.unlock();
         }
     }
 
@@ -83,7 +95,8 @@ final class Sidecar {
      * {@value #MAX_IDLE} most recently used ones; older ones are closed, so memory stays bounded.
      */
     void close() {
-        synchronized (OPEN) {
+        OPEN_GUARD.lock();
+        try {
             if (--references > 0) {
                 return;
             }
@@ -95,6 +108,9 @@ final class Sidecar {
                 OPEN.remove(evicted.path);
                 evicted.closeChannel();
             }
+        }
+        finally {
+            OPEN_GUARD.unlock();
         }
     }
 
@@ -122,6 +138,9 @@ final class Sidecar {
 
         private final long position;
 
+        /** Not a monitor: the file-system calls under it must not pin a virtual thread's carrier. */
+        private final ReentrantLock guard = new ReentrantLock();
+
         private FileLock lock;
 
         private Right(long position) {
@@ -132,31 +151,39 @@ final class Sidecar {
          * @return whether this right is now ours; {@code false} if anyone, here or elsewhere, holds it
          * @throws IOException if the sidecar cannot be locked at all
          */
-        synchronized boolean tryTake() throws IOException {
-            if (lock != null) {
-                return false;
-            }
+        boolean tryTake() throws IOException {
+            guard.lock();
             try {
+                if (lock != null) {
+                    return false;
+                }
                 lock = channel.tryLock(position, 1, false);
+                return lock != null;
             }
             catch (OverlappingFileLockException ex) {
                 return false;
             }
-            return lock != null;
+            finally {
+                guard.unlock();
+            }
         }
 
         /** Gives the right up; harmless if not held. */
-        synchronized void release() {
-            if (lock == null) {
-                return;
-            }
+        void release() {
+            guard.lock();
             try {
+                if (lock == null) {
+                    return;
+                }
                 lock.release();
             }
             catch (IOException ex) {
                 log.debug("Releasing byte {} of sidecar {} failed", position, path, ex);
             }
-            lock = null;
+            finally {
+                lock = null;
+                guard.unlock();
+            }
         }
     }
 }
