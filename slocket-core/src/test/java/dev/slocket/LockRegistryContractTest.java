@@ -254,6 +254,36 @@ public abstract class LockRegistryContractTest {
     }
 
     @Test
+    void asyncWaitersOnManyHeldNamesTakeNoThreadEach() throws Exception {
+        LockRegistry other = newRegistry();
+        int names = manyNames();
+        List<HeldLock> holders = new ArrayList<>();
+        for (int n = 0; n < names; n++) {
+            holders.add(other.acquire("contract-names-" + n, LONG));
+        }
+        int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
+        List<CompletableFuture<HeldLock>> waiters = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            waiters.add(registry.acquireAsync("contract-names-" + (i % names), LONG));
+        }
+        await().atMost(LONG).until(() -> registry.locks().size() == names);
+        int added = ManagementFactory.getThreadMXBean().getThreadCount() - threadsBefore;
+        assertThat(added).as("threads added by 10,000 acquisitions waiting on " + names + " names")
+                .isLessThanOrEqualTo(32);
+        waiters.forEach(waiter -> waiter.cancel(true));
+        holders.forEach(HeldLock::release);
+        await().atMost(LONG).until(() -> registry.locks().isEmpty());
+        try (HeldLock lock = newRegistry().acquire("contract-names-0", LONG)) {
+            assertThat(lock.isHeld()).isTrue();
+        }
+    }
+
+    /** @return how many held names {@link #asyncWaitersOnManyHeldNamesTakeNoThreadEach()} waits on */
+    protected int manyNames() {
+        return 1_000;
+    }
+
+    @Test
     void blockedAndAsyncWaitersOfANameAcquireInArrivalOrder() throws Exception {
         LockRegistry other = newRegistry();
         HeldLock holder = other.acquire("contract-order", LONG);

@@ -60,9 +60,22 @@ final class DirectoryWatcher implements AutoCloseable {
      * @return the subscription; close it when done
      */
     Subscription subscribe(Path lockDir) {
+        return subscribe(lockDir, () -> {
+        });
+    }
+
+    /**
+     * Like {@link #subscribe(Path)}, and runs {@code onRemoval} on the watcher thread at each
+     * removal; it must be short (hand the work to another thread).
+     *
+     * @param lockDir the lock directory to watch
+     * @param onRemoval called at each removal
+     * @return the subscription; close it when done
+     */
+    Subscription subscribe(Path lockDir, Runnable onRemoval) {
         Path parent = lockDir.getParent();
         watched.computeIfAbsent(parent, this::register);
-        Subscription subscription = new Subscription(lockDir);
+        Subscription subscription = new Subscription(lockDir, onRemoval);
         subscriptions.computeIfAbsent(lockDir, key -> ConcurrentHashMap.newKeySet()).add(subscription);
         return subscription;
     }
@@ -127,10 +140,13 @@ final class DirectoryWatcher implements AutoCloseable {
 
         private final Condition signal = guard.newCondition();
 
+        private final Runnable onRemoval;
+
         private boolean signalled;
 
-        private Subscription(Path lockDir) {
+        private Subscription(Path lockDir, Runnable onRemoval) {
             this.lockDir = lockDir;
+            this.onRemoval = onRemoval;
         }
 
         private void signal() {
@@ -142,6 +158,7 @@ final class DirectoryWatcher implements AutoCloseable {
             finally {
                 guard.unlock();
             }
+            onRemoval.run();
         }
 
         /** Forgets earlier signals; call right before an attempt. */
