@@ -16,6 +16,16 @@ import java.util.Optional;
  */
 public final class LockContext {
 
+    /**
+     * The key of the held lock in the subscriber context of a {@code @Mutexed} method that
+     * returns a lazy publisher ({@code Mono}, {@code Flux}...):
+     * {@code Mono.deferContextual(context -> ... context.get(LockContext.CONTEXT_KEY))}. With
+     * Micrometer's context-propagation library and Reactor's automatic context propagation
+     * ({@code spring.reactor.context-propagation=auto}), {@link #current()} also works in the
+     * pipeline's operators, on whichever thread they run.
+     */
+    public static final String CONTEXT_KEY = "dev.slocket.lock";
+
     private LockContext() {
     }
 

@@ -56,6 +56,26 @@ public interface LockRegistry extends AutoCloseable {
     }
 
     /**
+     * One attempt, no waiting, in a form that fits try-with-resources ({@code null} is allowed
+     * there and not closed):
+     *
+     * <pre>{@code
+     * try (HeldLock lock = locks.tryAcquireOrNull("nightly-report")) {
+     *     if (lock == null) {
+     *         return;                      // someone else holds it
+     *     }
+     *     ...
+     * }
+     * }</pre>
+     *
+     * @param name the lock name
+     * @return the held lock, or {@code null} if someone else holds it
+     */
+    default HeldLock tryAcquireOrNull(String name) {
+        return tryAcquire(name).orElse(null);
+    }
+
+    /**
      * Acquires {@code name} without blocking the caller. Cancelling the returned future
      * withdraws the request and never leaves the lock held.
      *

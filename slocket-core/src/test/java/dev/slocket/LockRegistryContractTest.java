@@ -2,6 +2,7 @@ package dev.slocket;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -168,6 +169,49 @@ public abstract class LockRegistryContractTest {
             assertThat(lock.isHeld()).isTrue();
             assertThatThrownBy(() -> other.acquire("contract-zero", Duration.ZERO))
                     .isInstanceOf(LockTimeoutException.class);
+        }
+    }
+
+    @Test
+    void tryAcquireOrNullFitsTryWithResources() throws Exception {
+        LockRegistry other = newRegistry();
+        try (HeldLock lock = registry.tryAcquireOrNull("contract-try")) {
+            assertThat(lock).isNotNull();
+            try (HeldLock theirs = inOtherThread(() -> other.tryAcquireOrNull("contract-try"))) {
+                assertThat(theirs).as("held by this registry").isNull();
+            }
+        }
+        try (HeldLock theirs = other.tryAcquireOrNull("contract-try")) {
+            assertThat(theirs).as("free again after the try block").isNotNull();
+        }
+    }
+
+    @Test
+    void aDeferredReleaseHoldsTheLockUntilItsTimeWithoutAThread() throws Exception {
+        LockRegistry other = newRegistry();
+        HeldLock lock = registry.acquire("contract-deferred", LONG);
+        Instant notBefore = lock.acquiredAt().plus(Duration.ofSeconds(1));
+        lock.releaseNoEarlierThan(notBefore);
+        assertThat(Instant.now()).as("the call returns at once").isBefore(notBefore);
+        assertThat(registry.tryAcquire("contract-deferred")).as("no longer re-entrant for its thread").isEmpty();
+        assertThat(other.tryAcquire("contract-deferred")).as("still held during the deferred part").isEmpty();
+        try (HeldLock theirs = other.acquire("contract-deferred", LONG)) {
+            assertThat(theirs.acquiredAt()).isAfterOrEqualTo(notBefore);
+            assertThat(lock.isHeld()).isFalse();
+        }
+    }
+
+    @Test
+    void aNestedHoldAtLeastDefersTheOutermostRelease() throws Exception {
+        LockRegistry other = newRegistry();
+        HeldLock outer = registry.acquire("contract-nested-deferred", LONG);
+        HeldLock inner = registry.acquire("contract-nested-deferred", LONG);
+        inner.release(Duration.ofSeconds(1));
+        assertThat(inner.isHeld()).isFalse();
+        outer.release();
+        Instant notBefore = outer.acquiredAt().plus(Duration.ofSeconds(1));
+        try (HeldLock theirs = other.acquire("contract-nested-deferred", LONG)) {
+            assertThat(theirs.acquiredAt()).isAfterOrEqualTo(notBefore);
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.slocket.benchmarks;
 
-import dev.slocket.HeldLock;
 import dev.slocket.LockRegistry;
 import dev.slocket.Slocket;
 
@@ -8,21 +7,25 @@ import java.io.PrintWriter;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The second process of {@link SocketBenchmark}. Roles:
  * <ul>
  * <li>{@code echo <socket>}: answers every byte on one connection with one byte.</li>
- * <li>{@code handoff <lockDir> <name> <rounds> <holdNanos> <goFile> <out>}: warms up, prints
- * {@code READY}, waits for {@code goFile}, then takes the lock {@code rounds} times, holding it
- * about {@code holdNanos} (parked, like a critical section that waits for I/O) each time, and writes
- * "token acquiredNanos releaseNanos" lines to {@code out}.</li>
+ * <li>{@code loop <socket|file|channel> <lockDir> <seconds> <holdNanos> <criticalFile|-> <warmUp> <goFile> <out>}:
+ * takes one lock (a socket or file backend registry, or {@code FileChannel.lock} on one file) for
+ * {@code seconds} as fast as it can, {@code warmUp} cycles on a name of its own first; inside each
+ * hold it either spins {@code holdNanos} or reads and rewrites {@code criticalFile} (a counter);
+ * writes "callNanos acquiredNanos releaseNanos" lines to {@code out} ({@link ContendedRun}).</li>
  * </ul>
  */
 public final class BenchmarkChild {
@@ -35,8 +38,9 @@ public final class BenchmarkChild {
             echo(Path.of(args[1]));
         }
         else {
-            handoff(Path.of(args[1]), args[2], Integer.parseInt(args[3]), Long.parseLong(args[4]), Path.of(args[5]),
-                    Path.of(args[6]));
+            loop(args[1], Path.of(args[2]), Double.parseDouble(args[3]), Long.parseLong(args[4]),
+                    args[5].equals("-") ? null : Path.of(args[5]), Integer.parseInt(args[6]), Path.of(args[7]),
+                    Path.of(args[8]));
         }
     }
 
@@ -53,33 +57,82 @@ public final class BenchmarkChild {
         }
     }
 
-    private static void handoff(Path lockDir, String name, int rounds, long holdNanos, Path goFile, Path out)
-            throws Exception {
-        long[] acquired = new long[rounds];
-        long[] released = new long[rounds];
-        long[] tokens = new long[rounds];
-        try (LockRegistry registry = Slocket.socket(lockDir)) {
-            for (int i = 0; i < 20_000; i++) {
-                registry.acquire("warm-up-" + ProcessHandle.current().pid()).release();
+    /** The lock a {@code loop} child takes: acquire returns what release needs. */
+    private interface Mechanism extends AutoCloseable {
+        AutoCloseable acquire(String name) throws Exception;
+    }
+
+    private static Mechanism mechanism(String kind, Path lockDir) throws Exception {
+        if (kind.equals("channel")) {
+            FileChannel channel = FileChannel.open(lockDir.resolve("channel.lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            FileChannel warmUp = FileChannel.open(lockDir.resolve("warm-up-" + ProcessHandle.current().pid()),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            return new Mechanism() {
+                @Override
+                public AutoCloseable acquire(String name) throws Exception {
+                    FileLock lock = (name.startsWith("warm-up") ? warmUp : channel).lock();
+                    return lock::release;
+                }
+
+                @Override
+                public void close() throws Exception {
+                    channel.close();
+                    warmUp.close();
+                }
+            };
+        }
+        LockRegistry registry = kind.equals("socket") ? Slocket.socket(lockDir) : Slocket.file(lockDir);
+        return new Mechanism() {
+            @Override
+            public AutoCloseable acquire(String name) {
+                return registry.acquire(name);
+            }
+
+            @Override
+            public void close() {
+                registry.close();
+            }
+        };
+    }
+
+    private static void loop(String kind, Path lockDir, double seconds, long holdNanos, Path criticalFile, int warmUp,
+            Path goFile, Path out) throws Exception {
+        int capacity = 1 << 20;
+        long[] calls = new long[capacity];
+        long[] acquired = new long[capacity];
+        long[] released = new long[capacity];
+        int n = 0;
+        try (Mechanism locks = mechanism(kind, lockDir)) {
+            for (int i = 0; i < warmUp; i++) {
+                locks.acquire("warm-up-" + ProcessHandle.current().pid()).close();
             }
             System.out.println("READY");
             while (!Files.exists(goFile)) {
                 TimeUnit.MILLISECONDS.sleep(1);
             }
-            for (int i = 0; i < rounds; i++) {
-                HeldLock lock = registry.acquire(name);
-                acquired[i] = System.nanoTime();
-                tokens[i] = lock.fencingToken();
-                if (holdNanos > 0) {
-                    LockSupport.parkNanos(holdNanos);
+            long end = System.nanoTime() + (long) (seconds * 1e9);
+            while (n < capacity && System.nanoTime() - end < 0) {
+                calls[n] = System.nanoTime();
+                AutoCloseable lock = locks.acquire("loop");
+                acquired[n] = System.nanoTime();
+                if (criticalFile != null) {
+                    long count = Long.parseLong(Files.readString(criticalFile, StandardCharsets.US_ASCII).trim());
+                    Files.writeString(criticalFile, Long.toString(count + 1), StandardCharsets.US_ASCII);
                 }
-                released[i] = System.nanoTime();
-                lock.release();
+                else {
+                    while (System.nanoTime() - acquired[n] < holdNanos) {
+                        Thread.onSpinWait();
+                    }
+                }
+                released[n] = System.nanoTime();
+                lock.close();
+                n++;
             }
         }
         try (PrintWriter writer = new PrintWriter(Files.newBufferedWriter(out))) {
-            for (int i = 0; i < rounds; i++) {
-                writer.println(tokens[i] + " " + acquired[i] + " " + released[i]);
+            for (int i = 0; i < n; i++) {
+                writer.println(calls[i] + " " + acquired[i] + " " + released[i]);
             }
         }
         System.out.println("DONE");

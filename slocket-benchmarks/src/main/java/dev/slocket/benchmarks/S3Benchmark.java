@@ -9,6 +9,8 @@ import dev.slocket.s3.S3ProxyServer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -21,7 +23,12 @@ import software.amazon.awssdk.services.s3.S3Client;
  * create of its release marker) sent raw, without any lock logic. Superseded generations are
  * deleted in the background a lease later; the run waits for those deletes and counts them too.
  *
- * <p>Arguments: {@code [iterations] [warm-up iterations]}, default 1000 and 300.
+ * <p>Then what waiting costs ({@link S3WaitingCost}): requests by type per waiter-minute with one
+ * holder and 1, 10 and 50 waiters. Every request count is also priced at AWS's S3 Standard
+ * request prices ({@link S3Prices}).
+ *
+ * <p>Arguments: {@code [iterations] [warm-up iterations] [waiting seconds counted]}, default 1000,
+ * 300 and 60.
  */
 public final class S3Benchmark {
 
@@ -31,6 +38,7 @@ public final class S3Benchmark {
     public static void main(String[] args) throws Exception {
         int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 300;
+        Duration window = Duration.ofSeconds(args.length > 2 ? Integer.parseInt(args[2]) : 60);
         S3LockOptions options = S3LockOptions.defaults(S3ProxyServer.BUCKET);
         try (S3ProxyServer server = S3ProxyServer.create()) {
             server.start();
@@ -50,6 +58,7 @@ public final class S3Benchmark {
                 long[] raw = new long[iterations];
                 int lockRequests = 0;
                 int maxRequests = 0;
+                Map<String, Integer> byType = new TreeMap<>();
                 for (int i = 0; i < iterations; i++) {
                     long start = System.nanoTime();
                     listOnce(client);
@@ -61,13 +70,17 @@ public final class S3Benchmark {
                     start = System.nanoTime();
                     locks.acquire("bench").release();
                     cycle[i] = System.nanoTime() - start;
-                    int sent = counter.reset();
+                    Map<String, Integer> cycleByType = counter.resetByOperation();
+                    cycleByType.forEach((type, sentOfType) -> byType.merge(type, sentOfType, Integer::sum));
+                    int sent = S3Prices.total(cycleByType);
                     lockRequests += sent;
                     maxRequests = Math.max(maxRequests, sent);
                 }
                 long drainStart = System.nanoTime();
-                int deferred = awaitDeferredDeletes(server, options.keyPrefix() + "bench/", counter,
-                        options.lease().multipliedBy(3));
+                Map<String, Integer> deferredByType = awaitDeferredDeletes(server, options.keyPrefix() + "bench/",
+                        counter, options.lease().multipliedBy(3));
+                int deferred = S3Prices.total(deferredByType);
+                deferredByType.forEach((type, sentOfType) -> byType.merge(type, sentOfType, Integer::sum));
                 System.out.printf(Locale.ROOT, "S3 uncontended acquire+release, %d iterations, lease %s%n",
                         iterations, options.lease());
                 System.out.printf(Locale.ROOT, "  S3 requests per acquire+release while it ran: mean %.2f, max %d"
@@ -76,7 +89,16 @@ public final class S3Benchmark {
                 System.out.printf(Locale.ROOT, "  deferred deletes sent after the last cycle: %d, within %.1f s;"
                         + " all lock requests per cycle: %.3f%n", deferred, (System.nanoTime() - drainStart) / 1e9,
                         (lockRequests + deferred) / (double) iterations);
+                System.out.printf(Locale.ROOT, "  by type per cycle, deferred deletes included: %s; $%.8f per cycle,"
+                        + " $%.2f per million cycles%n", S3Prices.describe(byType, 1.0 / iterations),
+                        S3Prices.dollars(byType, 1.0 / iterations), S3Prices.dollars(byType, 1e6 / iterations));
                 report(cycle, floor, raw);
+            }
+            System.out.printf(Locale.ROOT, "S3 waiting, poll %s..%s, lease %s%n", options.pollMin(), options.pollMax(),
+                    options.lease());
+            S3WaitingCost waiting = new S3WaitingCost(server, options, Duration.ofSeconds(10), window);
+            for (int waiters : new int[] {1, 10, 50}) {
+                waiting.measure(waiters);
             }
         }
     }
@@ -85,10 +107,10 @@ public final class S3Benchmark {
      * Waits until the lock's folder holds only the newest generation and its marker, listing
      * with another client so that the counter sees only the registry's own requests.
      *
-     * @return the requests the registry sent meanwhile
+     * @return the requests the registry sent meanwhile, by type
      */
-    private static int awaitDeferredDeletes(S3ProxyServer server, String folder, RequestCounter counter,
-            Duration atMost) throws InterruptedException {
+    private static Map<String, Integer> awaitDeferredDeletes(S3ProxyServer server, String folder,
+            RequestCounter counter, Duration atMost) throws InterruptedException {
         counter.reset();
         long until = System.nanoTime() + atMost.toNanos();
         try (S3Client lister = server.client()) {
@@ -100,7 +122,7 @@ public final class S3Benchmark {
                 Thread.sleep(200);
             }
         }
-        return counter.reset();
+        return counter.resetByOperation();
     }
 
     private static void listOnce(S3Client client) {

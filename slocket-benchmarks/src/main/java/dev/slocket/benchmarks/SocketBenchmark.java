@@ -23,22 +23,23 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * The socket backend beside its floors, in one run (DESIGN §7): {@code bind}+{@code close}+{@code unlink},
- * a Unix-socket round trip between two processes, the backend's uncontended acquire+release, and
- * the handoff gap between two processes that take the lock in turn (holding it 50 µs, and not at
- * all), over the second half of the run and only while both processes still have rounds to do;
- * and, one by one, the system calls an uncontended acquire+release makes beyond the bind floor.
- * Prints a Markdown report. The lock directories live under {@code java.io.tmpdir}.
+ * a Unix-socket round trip between two processes, the backend's uncontended acquire+release beside
+ * its system calls alone; fairness and speed of 2 (and 4) processes looping on one lock for the
+ * whole of each run, with holds of 0, 20 and 50 µs, reading and rewriting a file, and after a short
+ * warm-up, each beside the file backend and {@code FileChannel.lock} ({@link ContendedRun}); and, one
+ * by one, the system calls an uncontended acquire+release makes beyond the bind floor. Prints a
+ * Markdown report. The lock directories live under {@code java.io.tmpdir}. System properties
+ * {@code seconds} (per contended run, default 3), {@code samples} and {@code warmUp} (default
+ * 20,000 each) shorten a run.
  *
  * <pre>
  * ./mvnw -q -B -pl slocket-core,slocket-benchmarks package -DskipTests dependency:build-classpath \
@@ -49,11 +50,15 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class SocketBenchmark {
 
-    private static final int WARM_UP = 20_000;
+    private static final int WARM_UP = Integer.getInteger("warmUp", 20_000);
 
-    private static final int SAMPLES = 20_000;
+    private static final int SAMPLES = Integer.getInteger("samples", 20_000);
 
-    private static final int HANDOFF_ROUNDS = 20_000;
+    /** How long each contended run lasts. */
+    private static final double SECONDS = Double.parseDouble(System.getProperty("seconds", "3"));
+
+    /** What each contended run is measured with, in this order. */
+    private static final String[] MECHANISMS = { "socket", "file", "channel" };
 
     /** The backend's default socket mode. */
     private static final Set<PosixFilePermission> SOCKET_MODE = PosixFilePermissions.fromString("rw-------");
@@ -65,36 +70,46 @@ public final class SocketBenchmark {
         Path work = Files.createTempDirectory("slb");
         Stats[] uncontended = uncontendedBesideBindFloor(work);
         Stats roundTripBefore = roundTripFloor(work, "before", 0);
-        Stats roundTripPaused = roundTripFloor(work, "paused", TimeUnit.MICROSECONDS.toNanos(50));
-        Handoffs held = handoffs(work, "h50", TimeUnit.MICROSECONDS.toNanos(50));
-        Handoffs busy = handoffs(work, "h0", 0);
+        Map<String, ContendedRun[]> runs = new LinkedHashMap<>();
+        for (long holdMicros : new long[] { 0, 20, 50 }) {
+            runs.put("2 processes, hold " + holdMicros + " µs (spinning)",
+                    contended(work, "h" + holdMicros, 2, TimeUnit.MICROSECONDS.toNanos(holdMicros), false, WARM_UP));
+        }
+        runs.put("2 processes, read + rewrite a small file", contended(work, "rw", 2, 0, true, WARM_UP));
+        runs.put("2 processes, hold 0 µs, only 2,000 warm-up cycles", contended(work, "cold", 2, 0, false, 2_000));
+        ContendedRun four = ContendedRun.of(work, "four", "socket", 4, SECONDS, 0, null, WARM_UP);
         Stats roundTripAfter = roundTripFloor(work, "after", 0);
+        Stats roundTripPaused = roundTripFloor(work, "paused", TimeUnit.MICROSECONDS.toNanos(50));
         Map<String, Stats> steps = stepsBeyondTheFloor(work);
+
         System.out.println("| measurement | p50 / p90 / p99 (µs) | samples |");
         System.out.println("|---|---|---|");
         row("floor: `bind`+`close`+`unlink`", uncontended[0]);
         row("uncontended acquire+release, backend SPI", uncontended[1]);
         row("uncontended acquire+release, `LockRegistry`", uncontended[2]);
         row("the backend's uncontended system calls alone, from a plain loop", uncontended[3]);
-        row("floor: Unix-socket round trip between two processes (before the handoffs)", roundTripBefore);
-        row("2-process handoff gap, each hold ≈50 µs (release → next acquire returns)", held.gaps());
-        row("2-process handoff gap, zero hold time", busy.gaps());
-        row("floor: Unix-socket round trip between two processes (after the handoffs)", roundTripAfter);
-        row("floor: the same round trip, each after a 50 µs pause (as idle as a handoff after a hold)",
-                roundTripPaused);
+        row("floor: Unix-socket round trip between two processes (before the contended runs)", roundTripBefore);
+        row("floor: the same round trip (after the contended runs)", roundTripAfter);
+        row("floor: the same round trip, each after a 50 µs pause", roundTripPaused);
         long roundTrip = Math.max(roundTripBefore.p50(), roundTripAfter.p50());
-        System.out.printf("%nhandoffs to the other process, hold ≈50 µs: %.1f%% of %d (target >= 95%%)%n",
-                100.0 * held.toOther() / held.total(), held.total());
-        System.out.printf("handoffs to the other process, zero hold: %.1f%% of %d%n", 100.0 * busy.toOther() / busy.total(),
-                busy.total());
-        System.out.printf("handoff p50 (hold ≈50 µs) / larger back-to-back round-trip p50: %.2f (target <= 1)%n",
-                (double) held.gaps().p50() / roundTrip);
-        System.out.printf("handoff p50 (hold ≈50 µs) / paused round-trip p50: %.2f%n",
-                (double) held.gaps().p50() / roundTripPaused.p50());
-        System.out.printf("uncontended p50 / bind floor p50: backend %.2f, registry %.2f (target <= 1.5)%n",
-                (double) uncontended[1].p50() / uncontended[0].p50(), (double) uncontended[2].p50() / uncontended[0].p50());
-        System.out.printf("the same system calls alone / bind floor p50: %.2f (the least any backend that keeps the rules"
-                + " can reach here)%n", (double) uncontended[3].p50() / uncontended[0].p50());
+        System.out.printf("%nuncontended p50 - the same system calls alone p50: %.1f µs (target <= 5)%n",
+                (uncontended[1].p50() - uncontended[3].p50()) / 1e3);
+
+        System.out.printf("%nContended, each process looping acquire → hold → release for %.0f s (socket, file"
+                + " backend, `FileChannel.lock`, one after the other):%n%n", SECONDS);
+        System.out.println("| run | lock | acquisitions/s | shares | to the other process | handoff p50 / p90 / p99 (µs)"
+                + " | handoff p50 / RT | longest wait (ms) | overtaken |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        for (Map.Entry<String, ContendedRun[]> run : runs.entrySet()) {
+            for (int i = 0; i < MECHANISMS.length; i++) {
+                contendedRow(run.getKey(), MECHANISMS[i], run.getValue()[i], roundTrip);
+            }
+        }
+        contendedRow("4 processes, hold 0 µs", "socket", four, roundTrip);
+        System.out.printf("%n(RT = the larger back-to-back round-trip p50, %.1f µs. Targets: >= 95 %% to the other"
+                + " process, shares 45-55 %%, handoff p50 <= 1.0 RT at 50 µs hold and <= 1.5 RT reading and"
+                + " rewriting a file, no waiter overtaken.)%n", roundTrip / 1e3);
+
         System.out.printf("%n| system call(s) an uncontended acquire+release adds to the floor | p50 (µs) |%n|---|---|%n");
         long sum = 0;
         for (Map.Entry<String, Stats> step : steps.entrySet()) {
@@ -103,6 +118,27 @@ public final class SocketBenchmark {
         }
         System.out.printf("%nsum of those steps: %.1f µs; backend p50 - floor p50: %.1f µs%n", sum / 1e3,
                 (uncontended[1].p50() - uncontended[0].p50()) / 1e3);
+    }
+
+    /** @return one run per entry of {@link #MECHANISMS}, in that order */
+    private static ContendedRun[] contended(Path work, String label, int processes, long holdNanos,
+            boolean rewriteFile, int warmUp) throws Exception {
+        ContendedRun[] results = new ContendedRun[MECHANISMS.length];
+        for (int i = 0; i < MECHANISMS.length; i++) {
+            String runLabel = label + "-" + MECHANISMS[i];
+            Path counter = null;
+            if (rewriteFile) {
+                counter = Files.writeString(work.resolve(runLabel + ".count"), "0");
+            }
+            results[i] = ContendedRun.of(work, runLabel, MECHANISMS[i], processes, SECONDS, holdNanos, counter, warmUp);
+        }
+        return results;
+    }
+
+    private static void contendedRow(String run, String mechanism, ContendedRun result, long roundTrip) {
+        System.out.printf("| %s | %s | %,.0f | %s | %.1f %% | %s | %.2f | %.1f | %d |%n", run, mechanism,
+                result.perSecond(), result.sharesText(), result.toOtherPercent(), result.handoffGaps().micros(),
+                (double) result.handoffGaps().p50() / roundTrip, result.longestWaitNanos() / 1e6, result.overtaken());
     }
 
     private static void row(String what, Stats stats) {
@@ -271,56 +307,8 @@ public final class SocketBenchmark {
         return Stats.of(samples);
     }
 
-    /** Handoff gaps between consecutive holders, and how many went to the other process. */
-    private record Handoffs(Stats gaps, int toOther, int total) {
-    }
-
-    private static Handoffs handoffs(Path work, String label, long holdNanos) throws Exception {
-        Path lockDir = Files.createDirectories(work.resolve(label));
-        Path go = work.resolve(label + ".go");
-        List<Child> children = new ArrayList<>();
-        for (int i = 0; i < 2; i++) {
-            children.add(Child.start(work, "handoff", lockDir.toString(), "handoff", Integer.toString(HANDOFF_ROUNDS),
-                    Long.toString(holdNanos), go.toString(), work.resolve(label + "-" + i + ".txt").toString()));
-        }
-        for (Child child : children) {
-            child.awaitLine("READY");
-        }
-        Files.createFile(go);
-        // token -> {acquiredNanos, releaseNanos, process}
-        TreeMap<Long, long[]> byToken = new TreeMap<>();
-        for (int i = 0; i < children.size(); i++) {
-            children.get(i).awaitLine("DONE");
-            for (String line : Files.readAllLines(work.resolve(label + "-" + i + ".txt"))) {
-                String[] parts = line.split(" ");
-                byToken.put(Long.parseLong(parts[0]),
-                        new long[] { Long.parseLong(parts[1]), Long.parseLong(parts[2]), i });
-            }
-        }
-        List<long[]> holds = new ArrayList<>(byToken.values());
-        // once one process has done all its rounds the other runs alone: those are not handoffs
-        long[] lastRelease = new long[children.size()];
-        for (long[] hold : holds) {
-            lastRelease[(int) hold[2]] = Math.max(lastRelease[(int) hold[2]], hold[1]);
-        }
-        long bothContend = Arrays.stream(lastRelease).min().orElseThrow();
-        int skip = holds.size() / 2;
-        List<Long> gapList = new ArrayList<>();
-        int toOther = 0;
-        for (int k = skip; k < holds.size() - 1 && holds.get(k + 1)[0] < bothContend; k++) {
-            long[] previous = holds.get(k);
-            long[] next = holds.get(k + 1);
-            gapList.add(next[0] - previous[1]);
-            if (next[2] != previous[2]) {
-                toOther++;
-            }
-        }
-        long[] gaps = gapList.stream().mapToLong(Long::longValue).toArray();
-        return new Handoffs(Stats.of(gaps), toOther, gaps.length);
-    }
-
     /** A {@link BenchmarkChild} JVM with its output in a file. */
-    private record Child(Process process, Path log) {
+    record Child(Process process, Path log) {
 
         static Child start(Path work, String... args) throws IOException {
             Path log = Files.createTempFile(work, "child-", ".log");

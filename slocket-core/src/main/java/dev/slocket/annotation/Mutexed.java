@@ -19,11 +19,14 @@ import java.lang.annotation.Target;
  * public void ship(Order order) { ... }
  * }</pre>
  *
- * <p>Methods returning {@code CompletionStage}/{@code CompletableFuture}, {@code Mono} or
- * {@code Flux} hold the lock until the result completes, fails or is cancelled; a {@code Mono}
- * or {@code Flux} acquires the lock per subscription. Nested calls for the same name on one
- * thread pass through. {@link dev.slocket.LockContext#current()} gives the held lock inside the
- * method.
+ * <p>Methods returning {@code CompletionStage}/{@code CompletableFuture}, or a lazy type Spring's
+ * {@code ReactiveAdapterRegistry} knows ({@code Mono}, {@code Flux}, {@code Publisher}, RxJava...),
+ * hold the lock until the result completes, fails or is cancelled; a lazy type acquires the lock
+ * per subscription. A return type whose work could outlive the lock (a plain {@code Future}, an
+ * unknown publisher type, a Kotlin {@code suspend} function) fails start-up. Inside a
+ * transaction that is already active when the method returns, the lock is released after that
+ * transaction completes. Nested calls for the same name on one thread pass through.
+ * {@link dev.slocket.LockContext#current()} gives the held lock inside the method.
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
@@ -47,6 +50,18 @@ public @interface Mutexed {
      * @return the wait
      */
     String waitFor() default "";
+
+    /**
+     * How long the lock stays held at least, counted from its acquisition, even when the method
+     * returns sooner: a duration such as {@code "5m"} or a {@code ${...}} placeholder; empty
+     * releases when the method is done. The deferred part holds no thread. For jobs that must run
+     * once per period on several hosts:
+     * {@code @Scheduled(cron = "0 0 * * * *") @Mutexed(value = "hourly", waitFor = "0",
+     * onTimeout = SKIP, holdAtLeast = "5m")}.
+     *
+     * @return the shortest hold
+     */
+    String holdAtLeast() default "";
 
     /**
      * What to do when the wait elapses.

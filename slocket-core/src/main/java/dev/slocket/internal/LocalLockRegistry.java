@@ -75,14 +75,14 @@ public final class LocalLockRegistry implements LockRegistry {
 
     @Override
     public HeldLock acquire(String name, Duration wait) {
-        return acquire(name, wait, Thread.currentThread(), LockTemplate.currentOr(name));
+        return acquire(name, wait, Thread.currentThread(), LockTemplate.current());
     }
 
     @Override
     public CompletableFuture<HeldLock> acquireAsync(String name, Duration wait) {
         LockNames.validate(name);
         ensureOpen();
-        LockObserver.ObservedLock observed = new LockObserver.ObservedLock(name, LockTemplate.currentOr(name),
+        LockObserver.ObservedLock observed = new LockObserver.ObservedLock(name, LockTemplate.current(),
                 backend.type());
         LockObserver.Wait observation = observers.waitStarted(observed);
         return new AsyncAcquisition(this, retain(name), wait, observed, observation).start();
@@ -363,7 +363,7 @@ public final class LocalLockRegistry implements LockRegistry {
         for (NameEntry entry : entries.values()) {
             RegistryHeldLock holder = entry.holder;
             if (holder != null) {
-                holder.release();
+                holder.releaseNow();
             }
         }
         backend.close();

@@ -5,9 +5,11 @@ import dev.slocket.LockLoss;
 import dev.slocket.spi.BackendLock;
 import dev.slocket.spi.LockObserver;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -16,7 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The outermost hold of a name by one registry.
+ * The outermost hold of a name by one registry. A release may be deferred
+ * ({@link #releaseNoEarlierThan}): the lock then stays held, by no thread, until a scheduler
+ * ends it.
  */
 final class RegistryHeldLock implements HeldLock {
 
@@ -35,6 +39,10 @@ final class RegistryHeldLock implements HeldLock {
     /** The thread that may re-enter; {@code null} for locks acquired asynchronously. */
     private final Thread owner;
 
+    /** Set by the first release request; the owner can no longer re-enter. */
+    private final AtomicBoolean releaseRequested = new AtomicBoolean();
+
+    /** Set when the backend lock is given up. */
     private final AtomicBoolean released = new AtomicBoolean();
 
     private final AtomicInteger nesting = new AtomicInteger();
@@ -42,6 +50,11 @@ final class RegistryHeldLock implements HeldLock {
     private final List<Consumer<LockLoss>> lossListeners = new ArrayList<>();
 
     private LockLoss loss;
+
+    /** The earliest release any handle asked for; guarded by {@code this}. */
+    private Instant notBefore;
+
+    private volatile ScheduledFuture<?> deferredRelease;
 
     RegistryHeldLock(LocalLockRegistry registry, NameEntry entry, BackendLock backendLock, Thread owner,
             LockObserver.ObservedLock observed) {
@@ -78,7 +91,7 @@ final class RegistryHeldLock implements HeldLock {
     }
 
     boolean isOwnedBy(Thread thread) {
-        return owner == thread && !released.get();
+        return owner == thread && !releaseRequested.get();
     }
 
     synchronized boolean isLost() {
@@ -104,10 +117,62 @@ final class RegistryHeldLock implements HeldLock {
 
     @Override
     public void release() {
-        if (!released.compareAndSet(false, true)) {
+        releaseNoEarlierThan(null);
+    }
+
+    @Override
+    public void releaseNoEarlierThan(Instant time) {
+        holdUntil(time);
+        if (!releaseRequested.compareAndSet(false, true)) {
             return;
         }
-        registry.release(entry, this, backendLock);
+        Instant until;
+        synchronized (this) {
+            until = notBefore;
+        }
+        Duration delay = until == null ? Duration.ZERO : Duration.between(Instant.now(), until);
+        if (delay.isNegative() || delay.isZero() || isLost()) {
+            end();
+            return;
+        }
+        log.debug("Lock '{}' (fencing token {}) stays held until {}", entry.name, fencingToken(), until);
+        deferredRelease = DeferredReleases.schedule(this::end, delay);
+    }
+
+    /** Releases at once, also a release that was deferred (the registry is closing). */
+    void releaseNow() {
+        releaseRequested.set(true);
+        ScheduledFuture<?> deferred = deferredRelease;
+        if (deferred != null) {
+            deferred.cancel(false);
+        }
+        end();
+    }
+
+    /**
+     * Makes the outermost release happen no earlier than {@code time}.
+     *
+     * @param time the earliest release, or {@code null} for no constraint
+     */
+    synchronized void holdUntil(Instant time) {
+        if (time != null && (notBefore == null || time.isAfter(notBefore))) {
+            notBefore = time;
+        }
+    }
+
+    private void end() {
+        if (released.compareAndSet(false, true)) {
+            registry.release(entry, this, backendLock);
+        }
+    }
+
+    /**
+     * Drops a listener added with {@link #onLost}, e.g. when the nested handle that added it ends.
+     *
+     * @param listener the listener as added
+     */
+    synchronized void removeLossListener(Consumer<LockLoss> listener) {
+        lossListeners.remove(listener);
     }
 
     @Override

@@ -5,21 +5,30 @@ import dev.slocket.spi.LossListener;
 
 import software.amazon.awssdk.core.exception.SdkException;
 
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One call of {@code acquire}: list the lock's folder; if the newest generation is released
- * (or there is none) create the next one with {@code If-None-Match: *}; if it is held, poll with
- * jittered exponential backoff and take over by creating the next generation once the holder's
- * object has stayed unchanged (same ETag) for {@code lease + safety margin} on our monotonic clock.
- * If this instance itself released the newest generation it knows of, less than half of
- * {@link DeferredDeletes#CREATE_WINDOW} after creating it, it creates the next one without
- * listing first.
+ * (or there is none) create the next one with {@code If-None-Match: *}; if it is held, wait for
+ * it with jittered exponential backoff and take over by creating the next generation once the
+ * holder's object has stayed unchanged (same ETag) for {@code lease + safety margin} on our
+ * monotonic clock ({@link HolderWatch}). If this instance itself released the newest generation it knows of, less
+ * than half of {@link DeferredDeletes#CREATE_WINDOW} after creating it, it creates the next one
+ * without listing first.
+ *
+ * <p>Waiting does not list: each poll is a HEAD of the held generation's release marker and a
+ * HEAD of the generation object (together 16% of the price of one LIST on AWS). The
+ * acquisition lists again only when the marker exists, the object is gone (superseded and
+ * deleted), or the object kept its ETag long enough for a takeover; the listing then decides
+ * exactly as before, so every race is still decided by an atomic create. A newer generation
+ * created by someone else's takeover is found through that listing: its creator deletes the
+ * generation we watch a few seconds later, and until then the unchanged object makes our own
+ * takeover due, whose listing shows the newer generation.
  *
  * <p>Uncontended, that is at most four requests per acquire and release: list (not on the quick
  * path), create, release marker, and at most one deferred delete of superseded keys.
@@ -27,10 +36,6 @@ import org.slf4j.LoggerFactory;
 final class Acquisition {
 
     private static final Logger log = LoggerFactory.getLogger(Acquisition.class);
-
-    /** A held generation being watched: when we first saw it with this ETag, and its holder's lease. */
-    private record Watch(long generation, String etag, long firstSeenNanos, long leaseNanos, String owner) {
-    }
 
     private final HoldContext context;
 
@@ -54,7 +59,7 @@ final class Acquisition {
     private record Created(S3HeldLock lock, Listed listedAfter) {
     }
 
-    private Watch watch;
+    private final HolderWatch watch;
 
     Acquisition(HoldContext context, String name, String folder, Deadline deadline, LossListener lossListener) {
         this.context = context;
@@ -65,6 +70,7 @@ final class Acquisition {
         S3LockOptions options = context.options();
         this.poll = new Backoff(options.pollMin(), options.pollMax());
         this.failures = new FailureRun(options.failureTimeout(), options.pollMin(), options.pollMax());
+        this.watch = new HolderWatch(options.lease(), options.safetyMargin());
     }
 
     /** @return the hold, or {@code null} when the deadline passed first */
@@ -92,7 +98,8 @@ final class Acquisition {
             else if (deadline.isExpired()) {
                 return null;
             }
-            else if (takeoverDue(listing, listed.sentNanos(), listed.receivedNanos())) {
+            else if (watch.takeoverDue(listing, listed.sentNanos(), listed.receivedNanos(),
+                    generation -> readRetrying(LockKeys.generationKey(folder, generation)))) {
                 log.warn("Taking over S3 lock '{}': generation {} of {} unchanged for its lease plus {}", name,
                         listing.latest(), watch.owner(), context.options().safetyMargin());
                 created = create(listing.latest(), listed.sentNanos());
@@ -103,45 +110,47 @@ final class Acquisition {
             if (deadline.isExpired()) {
                 return null;
             }
-            listed = (created != null) ? created.listedAfter() : null;
-            if (listed == null) {
-                Thread.sleep(nextPollMillis());
+            if (created == null) {
+                if (!awaitChange()) {
+                    return null;
+                }
+                listed = null;
+            }
+            else {
+                listed = created.listedAfter();
+                if (listed == null) {
+                    Thread.sleep(nextPollMillis());
+                }
             }
         }
     }
 
-    private boolean takeoverDue(Listing listing, long listSent, long listReceived) throws InterruptedException {
-        if (watch == null || watch.generation() != listing.latest() || !watch.etag().equals(listing.latestEtag())) {
-            watch = observe(listing, listReceived);
-            return false;
-        }
-        return listSent - watch.firstSeenNanos() >= watch.leaseNanos() + context.options().safetyMargin().toNanos();
-    }
-
-    private Watch observe(Listing listing, long seenNanos) throws InterruptedException {
-        long leaseNanos = context.options().lease().toNanos();
-        String owner = "?";
-        if (watch != null && watch.generation() == listing.latest()) {
-            leaseNanos = watch.leaseNanos();
-            owner = watch.owner();
-        }
-        else {
-            Optional<S3Calls.Stored> stored = readRetrying(LockKeys.generationKey(folder, listing.latest()));
-            if (stored.isPresent() && stored.get().body().leaseMs() > 0) {
-                leaseNanos = Duration.ofMillis(stored.get().body().leaseMs()).toNanos();
-                owner = stored.get().body().owner();
+    /**
+     * Polls the watched generation until a listing may show something new: its release marker
+     * exists, its object is gone, or its object kept the same ETag until a takeover is due.
+     * A new ETag starts the watch again, without listing ({@link HolderWatch}).
+     *
+     * @return {@code true} to list again, {@code false} when the deadline passed first
+     */
+    private boolean awaitChange() throws InterruptedException {
+        while (true) {
+            Thread.sleep(nextPollMillis());
+            if (headRetrying(LockKeys.markerKey(folder, watch.generation())).isPresent()) {
+                return true;
+            }
+            long sent = System.nanoTime();
+            Optional<String> etag = headRetrying(LockKeys.generationKey(folder, watch.generation()));
+            if (etag.isEmpty() || watch.polled(etag.get(), sent, System.nanoTime())) {
+                return true;
+            }
+            if (deadline.isExpired()) {
+                return false;
             }
         }
-        return new Watch(listing.latest(), listing.latestEtag(), seenNanos, leaseNanos, owner);
     }
 
     private long nextPollMillis() {
-        long delay = poll.next();
-        if (watch != null) {
-            long dueIn = watch.firstSeenNanos() + watch.leaseNanos() + context.options().safetyMargin().toNanos()
-                    - System.nanoTime();
-            delay = Math.min(delay, Math.max(1, dueIn / 1_000_000 + 1));
-        }
+        long delay = Math.min(poll.next(), Math.max(1, watch.dueInNanos() / 1_000_000 + 1));
         return Math.max(1, deadline.remainingMillisAtMost(delay, TimeUnit.MILLISECONDS));
     }
 
@@ -194,16 +203,7 @@ final class Acquisition {
     }
 
     private Optional<S3Calls.Stored> readRetrying(String key) throws InterruptedException {
-        while (true) {
-            try {
-                Optional<S3Calls.Stored> stored = context.calls().read(key, context.options().requestTimeout());
-                failures.reset();
-                return stored;
-            }
-            catch (SdkException ex) {
-                failures.failed(ex, "Reading " + key + " in bucket " + context.calls().bucket(), deadline);
-            }
-        }
+        return retrying("Reading " + key, () -> context.calls().read(key, context.options().requestTimeout()));
     }
 
     /**
@@ -235,16 +235,29 @@ final class Acquisition {
         return new Created(lock, null);
     }
 
+    private Optional<String> headRetrying(String key) throws InterruptedException {
+        return retrying("Polling S3 lock '" + name + "' (" + key + ")",
+                () -> context.calls().etag(key, context.options().requestTimeout()));
+    }
+
     private Listed listRetrying() throws InterruptedException {
+        return retrying("Listing S3 lock '" + name + "'", () -> {
+            long sent = System.nanoTime();
+            Listing listing = context.calls().list(folder, context.options().requestTimeout());
+            return new Listed(listing, sent, System.nanoTime());
+        });
+    }
+
+    /** Sends {@code call} until it works; a run of failures ends as {@link FailureRun} decides. */
+    private <T> T retrying(String what, Supplier<T> call) throws InterruptedException {
         while (true) {
             try {
-                long sent = System.nanoTime();
-                Listing listing = context.calls().list(folder, context.options().requestTimeout());
+                T result = call.get();
                 failures.reset();
-                return new Listed(listing, sent, System.nanoTime());
+                return result;
             }
             catch (SdkException ex) {
-                failures.failed(ex, "Listing S3 lock '" + name + "' in bucket " + context.calls().bucket(), deadline);
+                failures.failed(ex, what + " in bucket " + context.calls().bucket(), deadline);
             }
         }
     }

@@ -11,6 +11,7 @@ import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadBucketRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
@@ -110,6 +111,24 @@ final class S3Calls {
             ResponseBytes<GetObjectResponse> bytes = client.getObjectAsBytes(GetObjectRequest.builder().bucket(bucket)
                     .key(key).overrideConfiguration(timeout(timeout)).build());
             return Optional.of(new Stored(LockBody.parse(bytes.asUtf8String()), bytes.response().eTag()));
+        }
+        catch (SdkException ex) {
+            if (S3Errors.notFound(ex)) {
+                return Optional.empty();
+            }
+            throw ex;
+        }
+    }
+
+    /**
+     * A HEAD request, which AWS prices like a GET: 12.5 times less than a LIST.
+     *
+     * @return the object's ETag, or empty if it does not exist
+     */
+    Optional<String> etag(String key, Duration timeout) {
+        try {
+            return Optional.of(client.headObject(HeadObjectRequest.builder().bucket(bucket).key(key)
+                    .overrideConfiguration(timeout(timeout)).build()).eTag());
         }
         catch (SdkException ex) {
             if (S3Errors.notFound(ex)) {

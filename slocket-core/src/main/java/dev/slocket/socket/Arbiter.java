@@ -6,8 +6,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -20,6 +18,13 @@ import org.slf4j.LoggerFactory;
  * longest waiter gets {@code OK} in one write; the arbiter keeps serving while it has a grantee or
  * waiters, lingers briefly once it has served others, and then closes, unlinking its own socket
  * file.
+ *
+ * <p>First come, first served across processes: every release and every acquisition of this
+ * process first accepts the connections waiting in the backlog, so they queue ahead of it. A grantee
+ * of another process that releases keeps a place at the back of the queue for a moment
+ * ({@link KeptPlace}): a process that loops on the lock needs that moment to reconnect, and without
+ * the place this process, looping too, would take the lock again and again meanwhile. The place
+ * delays only an acquisition of this process that follows its own release within that moment.
  *
  * <p>All state is guarded by {@code this}. The releasing thread grants directly, so a handover is
  * one message; the {@link ArbiterLoop} serves the arbiter only once it has connections to watch.
@@ -50,8 +55,10 @@ final class Arbiter {
 
     private final Consumer<Arbiter> onClosed;
 
-    /** FIFO of waiters: {@link SocketChannel}s of other processes and {@link LocalWaiter}s of ours. */
-    private final Deque<Object> queue = new ArrayDeque<>();
+    /** How long a place is kept for a grantee that released, and what counts as this process looping. */
+    private final long keepPlaceNanos;
+
+    private final WaitQueue queue = new WaitQueue();
 
     private SocketChannel grantee;
 
@@ -63,19 +70,24 @@ final class Arbiter {
 
     private long idleSince;
 
+    /** When this process's own holder last released, to tell a loop from a newcomer. */
+    private long selfReleasedAt;
+
     /**
      * @param server the bound, listening, non-blocking server channel
      * @param bound the socket file as it was right after the bind
      * @param sidecar the sidecar whose arbiter right the caller holds; this arbiter keeps a reference
+     * @param keepPlaceNanos how long a grantee that released keeps its place ({@link KeptPlace})
      */
     Arbiter(ServerSocketChannel server, LockPaths paths, FileState bound, Sidecar sidecar, PeerIdentity peers,
-            HandoverMode mode, Consumer<Arbiter> onClosed) {
+            HandoverMode mode, long keepPlaceNanos, Consumer<Arbiter> onClosed) {
         this.server = server;
         this.paths = paths;
         this.bound = bound;
         this.sidecar = sidecar.retain();
         this.peers = peers;
         this.mode = mode;
+        this.keepPlaceNanos = keepPlaceNanos;
         this.onClosed = onClosed;
     }
 
@@ -105,14 +117,13 @@ final class Arbiter {
             return false;
         }
         selfHolds = false;
+        selfReleasedAt = System.nanoTime();
         if (mode == HandoverMode.RACE) {
             close(true);
             return false;
         }
-        if (!served) {
-            // nobody accepts for an arbiter the loop does not serve: waiters are still in the backlog
-            acceptPending();
-        }
+        // waiters in the backlog come first, whether or not the loop has accepted them yet
+        acceptPending();
         handOver();
         return grantee != null;
     }
@@ -128,6 +139,7 @@ final class Arbiter {
             return false;
         }
         acceptPending();
+        keepPlaceOnlyForALoop();
         if (!queue.isEmpty()) {
             handOver();
             return false;
@@ -146,8 +158,9 @@ final class Arbiter {
             return null;
         }
         acceptPending();
+        keepPlaceOnlyForALoop();
         LocalWaiter waiter = new LocalWaiter();
-        queue.add(waiter);
+        queue.addLocal(waiter);
         handOver();
         return waiter;
     }
@@ -206,7 +219,7 @@ final class Arbiter {
             closeQuietly(client);
             return;
         }
-        queue.add(client);
+        queue.addConnection(client, System.nanoTime());
         if (served) {
             // registration must happen on the loop thread, or its selector would not see the channel
             ArbiterLoop.get().execute(() -> watchIfWaiting(client));
@@ -231,14 +244,24 @@ final class Arbiter {
     }
 
     private void handOver() {
-        while (grantee == null && !selfHolds && !queue.isEmpty()) {
-            Object next = queue.poll();
+        while (grantee == null && !selfHolds) {
+            Object next = queue.next(System.nanoTime());
+            if (next == null) {
+                break;
+            }
             if (next instanceof LocalWaiter local) {
                 selfHolds = local.grant();
             }
             else if (grant((SocketChannel) next)) {
                 grantee = (SocketChannel) next;
+                if (queue.peek() instanceof LocalWaiter local) {
+                    local.nudge();
+                }
             }
+        }
+        if (grantee == null && !selfHolds && !queue.isEmpty()) {
+            // a kept place comes first: the lock stays free until it is taken or expires
+            return;
         }
         if (grantee == null && !selfHolds && !served) {
             close(true);
@@ -277,10 +300,8 @@ final class Arbiter {
         if (grantee != null) {
             watch(loop, grantee);
         }
-        for (Object waiter : queue) {
-            if (waiter instanceof SocketChannel client) {
-                watch(loop, client);
-            }
+        for (SocketChannel client : queue.connections()) {
+            watch(loop, client);
         }
     }
 
@@ -336,10 +357,36 @@ final class Arbiter {
         closeQuietly(client);
         if (client == grantee) {
             grantee = null;
+            keepPlace();
             handOver();
         }
         else {
             queue.remove(client);
+        }
+    }
+
+    /**
+     * A kept place delays only this process's own next acquisition when it released moments ago
+     * (it loops): a thread that comes later, or the first time, must not wait for a process that
+     * may never come back.
+     */
+    private void keepPlaceOnlyForALoop() {
+        if (queue.hasKeptPlace() && System.nanoTime() - selfReleasedAt >= keepPlaceNanos) {
+            queue.dropKeptPlace();
+        }
+    }
+
+    /** Keeps a place at the back of the queue for the grantee that just left (see {@link KeptPlace}). */
+    private void keepPlace() {
+        queue.keepPlace(System.nanoTime() + keepPlaceNanos);
+        ArbiterLoop.get().schedule(this::keptPlaceExpired, keepPlaceNanos);
+    }
+
+    private synchronized void keptPlaceExpired() {
+        if (!closed) {
+            // the process may have reconnected while the loop thread was kept from accepting
+            acceptPending();
+            handOver();
         }
     }
 
@@ -360,7 +407,7 @@ final class Arbiter {
         }
         closed = true;
         closeQuietly(server);
-        for (Object waiter : queue) {
+        for (Object waiter : queue.drain()) {
             if (waiter instanceof LocalWaiter local) {
                 local.cancel();
             }
@@ -368,7 +415,6 @@ final class Arbiter {
                 disconnect((SocketChannel) waiter);
             }
         }
-        queue.clear();
         boolean tombstone = grantee != null && grantee.isOpen();
         if (grantee != null) {
             disconnect(grantee);

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -51,8 +52,10 @@ final class Contender {
 
     private final Set<PosixFilePermission> socketPermissions;
 
+    private final long keepPlaceNanos;
+
     Contender(SocketLockOptions options, LockDirectory directory, PeerIdentity peers, Map<Path, Arbiter> arbiters,
-            FencingCounters tokens) {
+            FencingCounters tokens, Duration keptPlace) {
         this.options = options;
         this.directory = directory;
         this.peers = peers;
@@ -61,6 +64,7 @@ final class Contender {
         this.tokens = tokens;
         this.socketPermissions = (options.socketPermissions() != null)
                 ? PosixFilePermissions.fromString(options.socketPermissions()) : null;
+        this.keepPlaceNanos = keptPlace.toNanos();
     }
 
     /**
@@ -210,7 +214,7 @@ final class Contender {
             if (socketPermissions != null) {
                 Files.setPosixFilePermissions(paths.socket(), socketPermissions);
             }
-            Arbiter arbiter = new Arbiter(server, paths, bound, sidecar, peers, options.handoverMode(),
+            Arbiter arbiter = new Arbiter(server, paths, bound, sidecar, peers, options.handoverMode(), keepPlaceNanos,
                     closed -> arbiters.remove(paths.socket(), closed));
             arbiters.put(paths.socket(), arbiter);
             return new ServerHold(arbiter, lossListener);

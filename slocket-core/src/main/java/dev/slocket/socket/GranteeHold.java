@@ -52,9 +52,8 @@ final class GranteeHold extends SocketHold {
     void releaseHeld() {
         if (arbiterAlive()) {
             sidecar.granteeRight().release();
+            // no yield here: a process that loops must reconnect at once to take its kept place
             closeConnection();
-            // the arbiter's thread that takes over often wakes on this CPU; let it run first
-            Thread.yield();
         }
         else {
             if (lockFile.deleteIfStillAt(paths.socket())) {

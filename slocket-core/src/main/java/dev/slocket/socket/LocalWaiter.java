@@ -34,6 +34,9 @@ final class LocalWaiter {
 
     private Outcome outcome;
 
+    /** Set when a grantee of another process came ahead of this waiter, to watch it. */
+    private boolean nudged;
+
     /** The selector this thread blocks in while it watches a grantee; woken on grant or cancel. */
     private Selector watching;
 
@@ -59,6 +62,20 @@ final class LocalWaiter {
         try {
             if (outcome == null) {
                 outcome = Outcome.ARBITER_CLOSED;
+                wake();
+            }
+        }
+        finally {
+            guard.unlock();
+        }
+    }
+
+    /** A grantee of another process is now right ahead of this waiter: it may watch that grantee itself. */
+    void nudge() {
+        guard.lock();
+        try {
+            if (outcome == null) {
+                nudged = true;
                 wake();
             }
         }
@@ -101,7 +118,11 @@ final class LocalWaiter {
                         arbiter.loopWatchesAgain(ignoredByLoop);
                         ignoredByLoop = null;
                     }
-                    return await(deadline);
+                    Outcome ended = await(deadline);
+                    if (ended != null) {
+                        return ended;
+                    }
+                    continue;
                 }
                 if (Thread.interrupted()) {
                     throw new InterruptedException("interrupted while waiting for a lock");
@@ -175,10 +196,15 @@ final class LocalWaiter {
         }
     }
 
+    /** @return how the wait ended, or {@code null} if nudged first */
     private Outcome await(Deadline deadline) throws InterruptedException {
         guard.lock();
         try {
             while (outcome == null) {
+                if (nudged) {
+                    nudged = false;
+                    return null;
+                }
                 if (deadline.isInfinite()) {
                     decided.await();
                 }

@@ -24,10 +24,8 @@ final class ServerHold extends SocketHold {
 
     @Override
     void releaseHeld() {
-        if (arbiter.releaseSelf()) {
-            // the woken grantee often lands on this CPU; let it run before this thread goes on
-            Thread.yield();
-        }
+        // no yield after a grant: a thread of ours that acquires again must queue behind it at once
+        arbiter.releaseSelf();
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,12 @@ public final class SocketLockBackend implements LockBackend {
 
     private static final int MAX_OPEN_COUNTERS = 64;
 
+    /**
+     * How long the arbiter keeps the place of a grantee of another process that released, for a
+     * process that loops on the lock to reconnect (first come, first served at every hold time).
+     */
+    private static final Duration KEPT_PLACE = Duration.ofMillis(2);
+
     private final SocketLockOptions options;
 
     private final LockDirectory directory;
@@ -58,10 +65,15 @@ public final class SocketLockBackend implements LockBackend {
      *         a writable directory, or is too long for socket paths
      */
     public SocketLockBackend(SocketLockOptions options) {
+        this(options, KEPT_PLACE);
+    }
+
+    /** With another kept-place time, for tests that must not depend on a scheduler's timing. */
+    SocketLockBackend(SocketLockOptions options, Duration keptPlace) {
         this.options = options;
         this.directory = LockDirectory.prepare(options.directory(), options.directoryPermissions());
         this.contender = new Contender(options, directory, PeerIdentity.of(options.requirePeerSameUser()), arbiters,
-                tokens);
+                tokens, keptPlace);
     }
 
     @Override

@@ -69,8 +69,8 @@ public interface LockObserver {
      * A lock as observers see it.
      *
      * @param name the lock name
-     * @param template the bounded name for metric tags: the {@code @Mutexed} template, or the
-     *        name itself for programmatic use (see {@link LockTemplate})
+     * @param template the bounded name for metric tags: the {@code @Mutexed} template, a template
+     *        declared with {@link LockTemplate#with}, or {@link LockTemplate#UNDECLARED}
      * @param backend the backend type
      */
     record ObservedLock(String name, String template, String backend) {

@@ -5,9 +5,19 @@ import java.util.function.Supplier;
 /**
  * The lock name template a caller acquires under, so that metrics are tagged with a bounded
  * value (e.g. {@code report-#{#id}}) instead of every evaluated name. Set around an acquisition
- * on the acquiring thread; registries read it when a wait starts.
+ * on the acquiring thread; registries read it when a wait starts. {@code @Mutexed} declares its
+ * template; programmatic callers declare one the same way:
+ *
+ * <pre>{@code
+ * HeldLock lock = LockTemplate.with("order-{id}", () -> locks.acquire("order-" + id, wait));
+ * }</pre>
+ *
+ * An acquisition without a declared template is tagged {@link #UNDECLARED}, never with its name.
  */
 public final class LockTemplate {
+
+    /** The template of acquisitions that declared none: one fixed value, so tags stay bounded. */
+    public static final String UNDECLARED = "(programmatic)";
 
     private static final ThreadLocal<String> CURRENT = new ThreadLocal<>();
 
@@ -38,12 +48,9 @@ public final class LockTemplate {
         }
     }
 
-    /**
-     * @param name the lock name being acquired
-     * @return the current template, or {@code name} when none is set
-     */
-    public static String currentOr(String name) {
+    /** @return the current template, or {@link #UNDECLARED} when none is set */
+    public static String current() {
         String template = CURRENT.get();
-        return template != null ? template : name;
+        return template != null ? template : UNDECLARED;
     }
 }

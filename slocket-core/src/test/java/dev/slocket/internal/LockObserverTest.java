@@ -60,7 +60,7 @@ class LockObserverTest {
     };
 
     @Test
-    void reportsWaitsAndHoldsWithTheProgrammaticNameOrTheTemplate() throws Exception {
+    void reportsWaitsAndHoldsWithTheDeclaredTemplateOrAFixedValue() throws Exception {
         try (LocalLockRegistry registry = new LocalLockRegistry(new MemoryLockBackend(), null)) {
             registry.addObserver(recorder);
             try (HeldLock lock = registry.acquire("plain", WAIT); HeldLock nested = registry.acquire("plain", WAIT)) {
@@ -69,8 +69,8 @@ class LockObserverTest {
             LockTemplate.with("report-#{#id}", () -> registry.acquire("report-1", WAIT)).release();
             LockTemplate.with("async-#{#id}", () -> registry.acquireAsync("async-1", WAIT)).get(10, TimeUnit.SECONDS)
                     .release();
-            assertThat(events).containsExactly("wait plain as plain on memory", "acquired plain",
-                    "released plain as plain", "wait report-1 as report-#{#id} on memory", "acquired report-1",
+            assertThat(events).containsExactly("wait plain as (programmatic) on memory", "acquired plain",
+                    "released plain as (programmatic)", "wait report-1 as report-#{#id} on memory", "acquired report-1",
                     "released report-1 as report-#{#id}", "wait async-1 as async-#{#id} on memory",
                     "acquired async-1", "released async-1 as async-#{#id}");
         }
@@ -89,8 +89,8 @@ class LockObserverTest {
             HeldLock lock = registry.acquire("busy", WAIT);
             backend.revoke("busy", "revoked");
             lock.release();
-            assertThat(events).containsExactly("wait busy as busy on memory", "timeout busy",
-                    "wait busy as busy on memory", "acquired busy", "lost busy: revoked", "lost hold busy as busy");
+            assertThat(events).containsExactly("wait busy as (programmatic) on memory", "timeout busy",
+                    "wait busy as (programmatic) on memory", "acquired busy", "lost busy: revoked", "lost hold busy as (programmatic)");
         }
     }
 
@@ -102,7 +102,7 @@ class LockObserverTest {
             });
             registry.addObserver(recorder);
             registry.acquire("sturdy", WAIT).release();
-            assertThat(events).contains("acquired sturdy", "released sturdy as sturdy");
+            assertThat(events).contains("acquired sturdy", "released sturdy as (programmatic)");
         }
     }
 }

@@ -23,6 +23,8 @@ import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadBucketRequest;
 import software.amazon.awssdk.services.s3.model.HeadBucketResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -69,6 +71,10 @@ final class FaultyS3Client implements S3Client {
 
     static Predicate<Object> lists() {
         return request -> request instanceof ListObjectsV2Request;
+    }
+
+    static Predicate<Object> heads() {
+        return request -> request instanceof HeadObjectRequest;
     }
 
     static Predicate<Object> puts() {
@@ -160,6 +166,11 @@ final class FaultyS3Client implements S3Client {
     @Override
     public <T> T getObject(GetObjectRequest request, ResponseTransformer<GetObjectResponse, T> transformer) {
         return apply(request, () -> real.getObject(request, transformer));
+    }
+
+    @Override
+    public HeadObjectResponse headObject(HeadObjectRequest request) {
+        return apply(request, () -> real.headObject(request));
     }
 
     @Override

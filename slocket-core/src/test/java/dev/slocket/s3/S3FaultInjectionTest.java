@@ -177,6 +177,24 @@ class S3FaultInjectionTest {
     }
 
     @Test
+    void failedPollsAreRetriedAndPollsThatKeepFailingFailTheAcquisition() throws Exception {
+        LockRegistry holder = plainRegistry();
+        HeldLock held = holder.acquire("polls-fail", WAIT);
+        FaultyS3Client client = faultyClient().inject(FaultyS3Client.heads(), Fault.UNAVAILABLE_503, 2);
+        CompletableFuture<HeldLock> waiting = registry(client).acquireAsync("polls-fail", WAIT);
+        await().atMost(WAIT).until(() -> client.injected() == 2);
+        held.release();
+        try (HeldLock lock = waiting.get(30, TimeUnit.SECONDS)) {
+            assertThat(lock.fencingToken()).isEqualTo(held.fencingToken() + 1);
+            FaultyS3Client failing = faultyClient().inject(FaultyS3Client.heads(), Fault.UNAVAILABLE_503, 1000);
+            LockRegistry waiter = registry(failing);
+            assertThatThrownBy(() -> waiter.acquire("polls-fail", Duration.ofSeconds(60)))
+                    .isInstanceOf(LockBackendException.class).hasMessageContaining("polls-fail")
+                    .hasMessageContaining(S3ProxyServer.BUCKET).hasMessageContaining("503");
+        }
+    }
+
+    @Test
     void aRenewalThatLandedBeforeTheConnectionBrokeKeepsTheLock() throws Exception {
         FaultyS3Client client = faultyClient();
         LockRegistry locks = registry(client);

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -25,6 +26,11 @@ import java.util.concurrent.TimeUnit;
  * <li>{@code once <id> <holdMillis>}: takes the lock under the marker, prints
  * {@code ACQUIRED <id> <token>}, holds, releases, prints {@code RELEASED <id>} and exits 0.</li>
  * <li>{@code path}: prints {@code PATH <socket path of name>}.</li>
+ * <li>{@code loop <rounds>}: prints {@code READY}, waits for {@code workDir/go}, then takes and
+ * releases the lock {@code rounds} times as fast as it can, writes the tokens it got to
+ * {@code workDir/tokens-<pid>} and prints {@code DONE}. An arbiter keeps a released grantee's
+ * place for a second (not the default 2 ms), so a child the machine's load holds up for a few
+ * milliseconds on its way back still finds its place: the test checks order, not the scheduler.</li>
  * </ul>
  * Any failure prints {@code FAIL ...} and exits 1.
  */
@@ -48,6 +54,7 @@ public final class SocketLockWorker {
                         Integer.parseInt(args[6]));
                 case "hold" -> hold(options, name, marker, workDir, args[5], args[6].equals("yes"));
                 case "once" -> once(options, name, marker, args[5], Long.parseLong(args[6]));
+                case "loop" -> loop(options, name, workDir, Integer.parseInt(args[5]));
                 case "path" -> System.out.println("PATH " + new SocketLockBackend(options).socketPath(name));
                 default -> throw new IllegalArgumentException("unknown role " + args[4]);
             }
@@ -126,6 +133,22 @@ public final class SocketLockWorker {
             marker.exit();
         }
         System.out.println("RELEASED " + id);
+    }
+
+    private static void loop(SocketLockOptions options, String name, Path workDir, int rounds) throws Exception {
+        long[] tokens = new long[rounds];
+        try (LockRegistry registry = Slocket.registry(new SocketLockBackend(options, Duration.ofSeconds(1)))) {
+            System.out.println("READY");
+            awaitFile(workDir.resolve("go"));
+            for (int i = 0; i < rounds; i++) {
+                try (HeldLock lock = registry.acquire(name, Duration.ofSeconds(60))) {
+                    tokens[i] = lock.fencingToken();
+                }
+            }
+        }
+        Files.write(workDir.resolve("tokens-" + ProcessHandle.current().pid()),
+                Arrays.stream(tokens).mapToObj(Long::toString).toList());
+        System.out.println("DONE");
     }
 
     /** Prints {@code WAITING <id>} once the registry waits for the lock (it never does if the lock is free). */

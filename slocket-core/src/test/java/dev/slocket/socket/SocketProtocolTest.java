@@ -63,14 +63,7 @@ class SocketProtocolTest {
     }
 
     private CompletableFuture<BackendLock> acquireAsync(SocketLockBackend backend, String name) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return backend.acquire(name, Deadline.after(WAIT), reason -> { });
-            }
-            catch (InterruptedException ex) {
-                throw new IllegalStateException(ex);
-            }
-        }, executor);
+        return SocketTestSupport.acquireAsync(backend, name, WAIT, executor);
     }
 
     @Test

@@ -1,12 +1,17 @@
 package dev.slocket.socket;
 
+import dev.slocket.spi.BackendLock;
+import dev.slocket.spi.Deadline;
 import dev.slocket.testing.ChildJvm;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * Shared helpers of the socket tests: starting {@link SocketLockWorker} children, signalling
@@ -70,6 +75,19 @@ final class SocketTestSupport implements AutoCloseable {
                 .filter(line -> line.endsWith(suffix))
                 .filter(line -> !line.split("\\s+")[3].equals(LISTENING_FLAGS))
                 .count();
+    }
+
+    /** Acquires through the backend SPI on {@code executor}, waiting at most {@code wait}. */
+    static CompletableFuture<BackendLock> acquireAsync(SocketLockBackend backend, String name, Duration wait,
+            Executor executor) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return backend.acquire(name, Deadline.after(wait), reason -> { });
+            }
+            catch (InterruptedException ex) {
+                throw new IllegalStateException(ex);
+            }
+        }, executor);
     }
 
     @Override

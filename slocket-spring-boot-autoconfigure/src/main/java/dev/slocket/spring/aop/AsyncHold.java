@@ -2,7 +2,6 @@ package dev.slocket.spring.aop;
 
 import dev.slocket.HeldLock;
 import dev.slocket.LockLostException;
-import dev.slocket.LockLoss;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -18,16 +17,16 @@ final class AsyncHold {
 
     private final InFlightCalls inFlight;
 
-    private final AtomicBoolean ended = new AtomicBoolean();
+    private final LossWatch watch;
 
-    private volatile LockLoss loss;
+    private final AtomicBoolean ended = new AtomicBoolean();
 
     AsyncHold(LockedCall call, HeldLock lock, InFlightCalls inFlight) {
         this.call = call;
         this.lock = lock;
         this.inFlight = inFlight;
         inFlight.enter();
-        lock.onLost(lost -> loss = lost);
+        this.watch = LossWatch.start(lock, false);
     }
 
     /** @return the held lock */
@@ -41,6 +40,7 @@ final class AsyncHold {
             return;
         }
         try {
+            watch.close();
             call.release(lock);
         }
         finally {
@@ -48,9 +48,8 @@ final class AsyncHold {
         }
     }
 
-    /** @return the exception that ends the call if the lock was lost, else {@code null} */
+    /** @return the exception that ends the call if the lock was lost before it ended, else {@code null} */
     LockLostException lost() {
-        LockLoss lost = loss;
-        return lost == null ? null : new LockLostException(lost);
+        return watch.lost();
     }
 }

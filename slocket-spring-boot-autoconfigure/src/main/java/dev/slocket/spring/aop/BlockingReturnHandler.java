@@ -1,12 +1,16 @@
 package dev.slocket.spring.aop;
 
 import dev.slocket.HeldLock;
+import dev.slocket.LockLostException;
+import dev.slocket.LockTimeoutException;
 
 import java.util.Optional;
 
 /**
- * Holds the lock for the duration of the call, on the calling thread. Handles every return type.
- * A call whose lock was lost while the method ran ends with {@link dev.slocket.LockLostException}.
+ * Holds the lock for the duration of the call, on the calling thread, and past it until a
+ * transaction the call joined completes. Handles every return type; declarations whose result
+ * could outlive the call are rejected at start-up (see {@link UnholdableResults}). A call whose lock was lost while the method ran ends with
+ * {@link LockLostException}; an interrupt raised for the loss is cleared first.
  */
 final class BlockingReturnHandler implements MutexedReturnHandler {
 
@@ -22,18 +26,27 @@ final class BlockingReturnHandler implements MutexedReturnHandler {
 
     @Override
     public Object invoke(LockedCall call) throws Throwable {
-        HeldLock lock = call.acquireOnThisThread();
-        if (lock == null) {
-            return call.skipped();
+        HeldLock lock;
+        try {
+            lock = call.acquire();
+        }
+        catch (LockTimeoutException ex) {
+            return call.skipOrThrow(ex);
         }
         Object result;
-        try {
-            result = call.proceed(lock);
+        LockLostException lost;
+        try (LossWatch watch = LossWatch.start(lock, call.interruptOnLoss())) {
+            try {
+                result = call.proceed(lock);
+            }
+            finally {
+                call.releaseOnThisThread(lock);
+            }
+            lost = watch.lost();
         }
-        finally {
-            call.release(lock);
+        if (lost != null) {
+            throw lost;
         }
-        call.throwIfLost();
         return result;
     }
 }

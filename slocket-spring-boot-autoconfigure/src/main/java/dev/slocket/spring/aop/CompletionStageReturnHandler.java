@@ -1,12 +1,16 @@
 package dev.slocket.spring.aop;
 
 import dev.slocket.HeldLock;
+import dev.slocket.LockInterruptedException;
 import dev.slocket.LockLostException;
+import dev.slocket.LockTimeoutException;
+import dev.slocket.SlocketException;
 
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Holds the lock until the returned {@link CompletionStage} completes, fails or is cancelled.
@@ -30,9 +34,12 @@ final class CompletionStageReturnHandler implements MutexedReturnHandler {
 
     @Override
     public Object invoke(LockedCall call) throws Throwable {
-        HeldLock lock = call.acquireDetached();
-        if (lock == null) {
-            return call.skipped();
+        HeldLock lock;
+        try {
+            lock = acquireDetached(call);
+        }
+        catch (LockTimeoutException ex) {
+            return call.skipOrThrow(ex);
         }
         AsyncHold hold = call.holdAsync(lock);
         Object result;
@@ -57,6 +64,27 @@ final class CompletionStageReturnHandler implements MutexedReturnHandler {
         // dependents of this stage type are of another type: the dependent still releases the
         // lock when the stage completes, but the caller gets the stage as is
         return result;
+    }
+
+    /** Waits on the calling thread for a lock that no thread owns, so that any thread may release it. */
+    private static HeldLock acquireDetached(LockedCall call) {
+        CompletableFuture<HeldLock> future = call.acquireAsync();
+        try {
+            return future.get();
+        }
+        catch (InterruptedException ex) {
+            if (!future.cancel(true) && !future.isCompletedExceptionally()) {
+                future.join().release();
+            }
+            Thread.currentThread().interrupt();
+            throw new LockInterruptedException(call.name(), ex);
+        }
+        catch (ExecutionException ex) {
+            if (ex.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new SlocketException("Acquiring lock '" + call.name() + "' failed", ex.getCause());
+        }
     }
 
     /** A plain future where the declared type allows one: a minimal stage cannot even be completed. */

@@ -1,19 +1,14 @@
 package dev.slocket.spring.aop;
 
 import dev.slocket.HeldLock;
-import dev.slocket.LockInterruptedException;
-import dev.slocket.LockLostException;
-import dev.slocket.LockLoss;
 import dev.slocket.LockRegistry;
 import dev.slocket.LockTimeoutException;
-import dev.slocket.SlocketException;
 import dev.slocket.internal.LockContextHolder;
 import dev.slocket.spi.LockTemplate;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
 import org.aopalliance.intercept.MethodInvocation;
 import org.slf4j.Logger;
@@ -21,8 +16,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.aop.ProxyMethodInvocation;
 
 /**
- * One intercepted call of a {@code @Mutexed} method with its evaluated lock name: acquires,
- * runs the method with {@link dev.slocket.LockContext} set, and releases, logging each step.
+ * One intercepted call of a {@code @Mutexed} method with its evaluated lock name and registry:
+ * acquires, runs the method with {@link dev.slocket.LockContext} set, and releases, logging each
+ * step. How long the lock is held is up to the return handler.
  */
 public final class LockedCall {
 
@@ -42,17 +38,15 @@ public final class LockedCall {
 
     private final InFlightCalls inFlight;
 
-    private volatile LockLoss loss;
-
     LockedCall(MutexedOperation operation, String name, Duration wait, LockRegistry registry,
             MethodInvocation invocation, boolean interruptOnLoss, InFlightCalls inFlight) {
-        this.interruptOnLoss = interruptOnLoss;
-        this.inFlight = inFlight;
         this.operation = operation;
         this.name = name;
         this.wait = wait;
         this.registry = registry;
         this.invocation = invocation;
+        this.interruptOnLoss = interruptOnLoss;
+        this.inFlight = inFlight;
     }
 
     /** @return the evaluated lock name */
@@ -70,62 +64,37 @@ public final class LockedCall {
         return operation.skipOnTimeout();
     }
 
-    /** @return what a skipped call returns */
-    public Object skipped() {
+    /** @return whether a lost lock interrupts the thread that runs the method */
+    boolean interruptOnLoss() {
+        return interruptOnLoss;
+    }
+
+    /**
+     * Ends a call that timed out waiting: skipped, or failed with the timeout.
+     *
+     * @param timeout the timeout
+     * @return what a skipped call returns
+     * @throws LockTimeoutException unless the call is skipped on timeout
+     */
+    public Object skipOrThrow(LockTimeoutException timeout) {
+        if (!skipOnTimeout()) {
+            throw timeout;
+        }
+        logSkipped();
         return operation.handler().skippedValue(returnType());
     }
 
     /**
      * Acquires a lock owned by the calling thread (reentrant for it).
      *
-     * @return the lock, or {@code null} if the wait elapsed and the call is skipped
+     * @return the lock
+     * @throws LockTimeoutException if the wait elapsed
      */
-    public HeldLock acquireOnThisThread() {
+    public HeldLock acquire() {
         logWaiting();
-        Thread worker = Thread.currentThread();
-        try {
-            HeldLock lock = LockTemplate.with(operation.template(),
-                    () -> wait == null ? registry.acquire(name) : registry.acquire(name, wait));
-            lock.onLost(lost -> {
-                loss = lost;
-                if (interruptOnLoss) {
-                    worker.interrupt();
-                }
-            });
-            return acquired(lock);
-        }
-        catch (LockTimeoutException ex) {
-            return timedOut(ex);
-        }
-    }
-
-    /**
-     * Waits on the calling thread for a lock that no thread owns, so it may be released from any
-     * thread.
-     *
-     * @return the lock, or {@code null} if the wait elapsed and the call is skipped
-     */
-    public HeldLock acquireDetached() {
-        CompletableFuture<HeldLock> future = acquireAsync();
-        try {
-            return future.get();
-        }
-        catch (InterruptedException ex) {
-            if (!future.cancel(true) && !future.isCompletedExceptionally()) {
-                release(future.join());
-            }
-            Thread.currentThread().interrupt();
-            throw new LockInterruptedException(name, ex);
-        }
-        catch (ExecutionException ex) {
-            if (ex.getCause() instanceof LockTimeoutException timeout) {
-                return timedOut(timeout);
-            }
-            if (ex.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new SlocketException("Acquiring lock '" + name + "' failed", ex.getCause());
-        }
+        HeldLock lock = LockTemplate.with(operation.template(),
+                () -> wait == null ? registry.acquire(name) : registry.acquire(name, wait));
+        return acquired(lock);
     }
 
     /** @return a future of a lock that no thread owns; cancelling it withdraws the request */
@@ -146,19 +115,6 @@ public final class LockedCall {
      */
     AsyncHold holdAsync(HeldLock lock) {
         return new AsyncHold(this, lock, inFlight);
-    }
-
-    /**
-     * Ends a call whose lock was lost while the method ran: the work ran unprotected, and the
-     * caller must know.
-     *
-     * @throws LockLostException if the lock acquired by {@link #acquireOnThisThread()} was lost
-     */
-    public void throwIfLost() {
-        LockLoss lost = loss;
-        if (lost != null) {
-            throw new LockLostException(lost);
-        }
     }
 
     /**
@@ -192,7 +148,23 @@ public final class LockedCall {
     }
 
     /**
-     * Releases {@code lock}, also after it was lost; idempotent.
+     * Releases {@code lock} of a call that ran on this thread: after the transaction the call
+     * joined completes, if one is active, else now (or after {@code holdAtLeast}).
+     *
+     * @param lock the held lock
+     */
+    public void releaseOnThisThread(HeldLock lock) {
+        if (JoinedTransactions.releaseAfterCompletion(lock, () -> release(lock))) {
+            log.debug("Lock '{}' is released when the transaction that {} joined completes", name,
+                    operation.describeMethod());
+            return;
+        }
+        release(lock);
+    }
+
+    /**
+     * Releases {@code lock}, also after it was lost; idempotent. With {@code holdAtLeast}, the
+     * lock stays held, by no thread, until that long after its acquisition.
      *
      * @param lock the held lock
      */
@@ -202,21 +174,19 @@ public final class LockedCall {
                     Duration.between(lock.acquiredAt(), Instant.now()).toMillis(), operation.describeMethod());
         }
         // a lost lock is released too: that frees the name in this JVM
-        lock.release();
+        Duration holdAtLeast = operation.holdAtLeast();
+        if (holdAtLeast == null) {
+            lock.release();
+        }
+        else {
+            lock.release(holdAtLeast);
+        }
     }
 
     /** Logs that the call is skipped because the lock was not free in time. */
     public void logSkipped() {
         log.debug("Skipping {}: lock '{}' was not free within {}", operation.describeMethod(), name,
                 wait == null ? "the default wait" : wait);
-    }
-
-    private HeldLock timedOut(LockTimeoutException ex) {
-        if (!skipOnTimeout()) {
-            throw ex;
-        }
-        logSkipped();
-        return null;
     }
 
     private void logWaiting() {

@@ -62,9 +62,8 @@ public final class MutexedInterceptor implements MethodInterceptor {
         Duration wait = operation.waitFor() != null ? operation.waitFor() : defaultWait;
         inFlight.enter();
         try {
-            return operation.handler().invoke(
-                    new LockedCall(operation, name, wait, operation.registry().get(), invocation, interruptOnLoss,
-                            inFlight));
+            return operation.handler().invoke(new LockedCall(operation, name, wait, operation.registry().get(),
+                    invocation, interruptOnLoss, inFlight));
         }
         finally {
             inFlight.exit();

@@ -17,11 +17,13 @@ import org.springframework.expression.Expression;
  * @param name the parsed lock name template
  * @param waitFor the wait, or {@code null} for the default wait
  * @param onTimeout what a timeout does
+ * @param holdAtLeast how long the lock stays held at least after its acquisition, or {@code null}
  * @param handler how the method's return type holds the lock
  * @param registry the registry that holds the lock, looked up on first use
  */
 record MutexedOperation(Method method, String template, Expression name, Duration waitFor,
-        Mutexed.OnTimeout onTimeout, MutexedReturnHandler handler, Supplier<LockRegistry> registry) {
+        Mutexed.OnTimeout onTimeout, Duration holdAtLeast, MutexedReturnHandler handler,
+        Supplier<LockRegistry> registry) {
 
     boolean skipOnTimeout() {
         return onTimeout == Mutexed.OnTimeout.SKIP;

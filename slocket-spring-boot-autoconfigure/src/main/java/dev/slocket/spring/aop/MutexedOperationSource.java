@@ -25,8 +25,10 @@ import org.springframework.util.ClassUtils;
 
 /**
  * Finds, validates and caches the {@link Mutexed} declaration of a method: resolves
- * {@code ${...}} placeholders, parses the name template and the wait, and picks the return
- * handler. Every problem is an {@link IllegalStateException} naming the method and the text.
+ * {@code ${...}} placeholders, parses the name template and the durations, and picks the return
+ * handler; a return type no handler can hold the lock for (a lazy type Spring does not know, a
+ * Kotlin {@code suspend} function) is rejected. Every problem is an
+ * {@link IllegalStateException} naming the method and the text.
  */
 public final class MutexedOperationSource {
 
@@ -81,7 +83,13 @@ public final class MutexedOperationSource {
         }
         String template = resolve(specific, "value", mutexed.value());
         Expression name = parseName(specific, template);
-        Duration waitFor = parseWait(specific, resolve(specific, "waitFor", mutexed.waitFor()));
+        Duration waitFor = parseDuration(specific, "waitFor", resolve(specific, "waitFor", mutexed.waitFor()));
+        Duration holdAtLeast = parseDuration(specific, "holdAtLeast",
+                resolve(specific, "holdAtLeast", mutexed.holdAtLeast()));
+        if (isSuspending(specific)) {
+            throw invalid(specific, "Kotlin suspend functions cannot hold a lock until they complete (the lock"
+                    + " would be released at the first suspension); return a Mono, a Flux or a Flow instead");
+        }
         Class<?> returnType = specific.getReturnType();
         if (mutexed.onTimeout() == Mutexed.OnTimeout.SKIP && returnType.isPrimitive() && returnType != void.class) {
             throw invalid(specific, "onTimeout = SKIP cannot be expressed by the primitive return type "
@@ -89,8 +97,27 @@ public final class MutexedOperationSource {
         }
         MutexedReturnHandler handler = handlers.stream().filter(h -> h.supports(returnType)).findFirst()
                 .orElseThrow();
-        return Optional.of(new MutexedOperation(specific, template, name, waitFor, mutexed.onTimeout(), handler,
-                findRegistry(specific, resolve(specific, "registry", mutexed.registry()))));
+        String unholdable = handler instanceof BlockingReturnHandler ? UnholdableResults.whyNot(specific) : null;
+        if (unholdable != null) {
+            throw invalid(specific, "the return type " + returnType.getName() + " " + unholdable);
+        }
+        if (mutexed.onTimeout() == Mutexed.OnTimeout.SKIP) {
+            try {
+                handler.skippedValue(returnType);
+            }
+            catch (IllegalStateException ex) {
+                throw invalid(specific, "onTimeout = SKIP: " + ex.getMessage());
+            }
+        }
+        return Optional.of(new MutexedOperation(specific, template, name, waitFor, mutexed.onTimeout(), holdAtLeast,
+                handler, findRegistry(specific, resolve(specific, "registry", mutexed.registry()))));
+    }
+
+    /** The JVM signature of a Kotlin {@code suspend fun}: a trailing continuation parameter. */
+    private static boolean isSuspending(Method method) {
+        Class<?>[] parameters = method.getParameterTypes();
+        return parameters.length > 0
+                && parameters[parameters.length - 1].getName().equals("kotlin.coroutines.Continuation");
     }
 
     private String resolve(Method method, String attribute, String text) {
@@ -123,21 +150,21 @@ public final class MutexedOperationSource {
         }
     }
 
-    private static Duration parseWait(Method method, String text) {
+    private static Duration parseDuration(Method method, String attribute, String text) {
         if (text.isBlank()) {
             return null;
         }
-        Duration wait;
+        Duration duration;
         try {
-            wait = DurationStyle.detectAndParse(text.trim());
+            duration = DurationStyle.detectAndParse(text.trim());
         }
         catch (IllegalArgumentException ex) {
-            throw invalid(method, "waitFor '" + text + "' is not a duration (e.g. \"5s\", \"500ms\", \"PT5S\")");
+            throw invalid(method, attribute + " '" + text + "' is not a duration (e.g. \"5s\", \"500ms\", \"PT5S\")");
         }
-        if (wait.isNegative()) {
-            throw invalid(method, "waitFor '" + text + "' is negative");
+        if (duration.isNegative()) {
+            throw invalid(method, attribute + " '" + text + "' is negative");
         }
-        return wait;
+        return duration;
     }
 
     private static IllegalStateException invalid(Method method, String problem) {

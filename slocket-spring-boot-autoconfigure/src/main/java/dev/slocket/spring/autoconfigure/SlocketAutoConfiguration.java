@@ -16,7 +16,6 @@ import dev.slocket.spring.aop.MutexedOperationSource;
 import dev.slocket.spring.aop.MutexedRegistries;
 import dev.slocket.spring.aop.MutexedReturnHandler;
 import dev.slocket.spring.aop.MutexedReturnHandlers;
-import dev.slocket.spring.aop.ReactorReturnHandler;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -102,6 +101,7 @@ public final class SlocketAutoConfiguration {
                 ObjectProvider<MutexedReturnHandler> handlers, ListableBeanFactory beanFactory) {
             List<MutexedReturnHandler> all = new ArrayList<>(handlers.orderedStream().toList());
             all.add(MutexedReturnHandlers.completionStage());
+            all.add(MutexedReturnHandlers.publisher());
             all.add(MutexedReturnHandlers.blocking());
             return new MutexedOperationSource(environment, all, new MutexedRegistries(beanFactory));
         }
@@ -133,17 +133,6 @@ public final class SlocketAutoConfiguration {
                     new AnnotationMatchingPointcut(null, Mutexed.class, true), interceptor);
             advisor.setOrder(order);
             return advisor;
-        }
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = "reactor.core.publisher.Mono")
-    static class ReactorSupportConfiguration {
-
-        @Bean
-        @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-        static ReactorReturnHandler mutexedReactorReturnHandler() {
-            return new ReactorReturnHandler();
         }
     }
 

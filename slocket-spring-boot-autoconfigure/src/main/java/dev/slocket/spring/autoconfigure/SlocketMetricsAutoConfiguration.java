@@ -10,6 +10,7 @@ import java.util.Map;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -36,11 +37,13 @@ public final class SlocketMetricsAutoConfiguration {
 
         @Bean
         LockMetrics slocketLockMetrics(LockRegistry registry, ListableBeanFactory beanFactory,
-                MeterRegistry meterRegistry) {
+                MeterRegistry meterRegistry, ObjectProvider<ObservationRegistry> observationRegistry) {
+            // with observations, their meter handler times each wait: timing it here too would count it twice
+            boolean timeWaits = observationRegistry.getIfAvailable() == null;
             LockMetrics primary = null;
             for (Map.Entry<String, LockRegistry> entry : SlocketRegistries.of(registry, beanFactory).entrySet()) {
                 // the meters of the further registries are registered here too; only the primary's is a bean
-                LockMetrics metrics = new LockMetrics(entry.getKey(), entry.getValue(), meterRegistry);
+                LockMetrics metrics = new LockMetrics(entry.getKey(), entry.getValue(), meterRegistry, timeWaits);
                 if (entry.getValue() instanceof LocalLockRegistry local) {
                     local.addObserver(metrics);
                 }

@@ -6,13 +6,15 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 
 /**
- * Micrometer Observations of lock waits: an observation {@code slocket.lock.acquire} (a span
- * in a tracing setup) from the start of a wait until the lock is acquired, times out or fails.
+ * Micrometer Observations of lock waits: an observation {@code slocket.lock.wait} (a span in a
+ * tracing setup, a timer of that name with Micrometer's meter handler) from the start of a wait
+ * until the lock is acquired, times out or fails. Low-cardinality keys: {@code lock} (the
+ * declared template, never an evaluated name), {@code backend}, {@code outcome}.
  */
 public final class LockObservations implements LockObserver {
 
-    /** The observation name. */
-    public static final String NAME = "slocket.lock.acquire";
+    /** The observation name, also the name of the wait timer {@link LockMetrics} records without observations. */
+    public static final String NAME = "slocket.lock.wait";
 
     private final ObservationRegistry observations;
 

@@ -155,14 +155,7 @@ class MutexedAsyncTests {
             subscription.dispose();
             await().atMost(BOUND).until(() -> Runners.isFree(registry, "reactive"));
 
-            Sinks.Many<String> completing = Sinks.many().unicast().onBackpressureBuffer();
-            Mono<List<String>> all = work.flux(completing.asFlux()).collectList().cache();
-            all.subscribe();
-            await().atMost(BOUND).until(() -> !Runners.isFree(registry, "reactive"));
-            completing.tryEmitNext("a");
-            completing.tryEmitComplete();
-            assertThat(all.block(BOUND)).containsExactly("a");
-            await().atMost(BOUND).until(() -> Runners.isFree(registry, "reactive"));
+            Runners.assertHeldUntilComplete(registry, "reactive", work::flux);
         });
     }
 

@@ -3,7 +3,13 @@ package dev.slocket.spring.aop;
 import dev.slocket.annotation.Mutexed;
 import dev.slocket.annotation.Mutexed.OnTimeout;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+
+import kotlin.coroutines.Continuation;
 import org.junit.jupiter.api.Test;
+import org.reactivestreams.Publisher;
+import org.springframework.scheduling.annotation.Async;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,6 +38,24 @@ class MutexedStartupValidationTests {
     @Test
     void skipOnAPrimitiveReturnFailsStartUp() {
         assertFailure(SkipOnInt.class, "SkipOnInt.count()", "primitive return type int");
+    }
+
+    @Test
+    void holdAtLeastThatIsNotADurationFailsStartUp() {
+        assertFailure(BadHoldAtLeast.class, "BadHoldAtLeast.run()", "holdAtLeast 'a while'");
+    }
+
+    @Test
+    void returnTypesWhoseWorkCouldOutliveTheLockFailStartUp() {
+        assertFailure(PlainFuture.class, "PlainFuture.run()", "java.util.concurrent.Future", "CompletableFuture");
+        assertFailure(UnknownPublisher.class, "UnknownPublisher.run()", "UnknownPublisher$Stream",
+                "lazy publisher type");
+        assertFailure(SuspendFunction.class, "SuspendFunction.run(String, Continuation)", "Kotlin suspend");
+    }
+
+    @Test
+    void anAsyncMethodMayReturnAFutureBecauseTheLockIsTakenAroundItsWork() {
+        runner.withBean(AsyncFuture.class).run(context -> assertThat(context).hasNotFailed());
     }
 
     @Test
@@ -125,6 +149,51 @@ class MutexedStartupValidationTests {
 
         @Mutexed("y")
         public void extra() {
+        }
+    }
+
+    public static class BadHoldAtLeast {
+
+        @Mutexed(value = "bad", holdAtLeast = "a while")
+        public void run() {
+        }
+    }
+
+    public static class PlainFuture {
+
+        @Mutexed("future")
+        public Future<String> run() {
+            return null;
+        }
+    }
+
+    public static class AsyncFuture {
+
+        @Async
+        @Mutexed("future")
+        public Future<String> run() {
+            return CompletableFuture.completedFuture("done");
+        }
+    }
+
+    public static class UnknownPublisher {
+
+        /** A publisher type no adapter knows: its work runs when subscribed, after the method returned. */
+        public interface Stream extends Publisher<String> {
+        }
+
+        @Mutexed("stream")
+        public Stream run() {
+            return null;
+        }
+    }
+
+    /** The JVM signature of {@code suspend fun run(id: String): String}. */
+    public static class SuspendFunction {
+
+        @Mutexed("suspend")
+        public Object run(String id, Continuation<? super String> continuation) {
+            return null;
         }
     }
 }

@@ -8,7 +8,6 @@ import dev.slocket.SlocketException;
 import dev.slocket.socket.HandoverMode;
 import dev.slocket.socket.SocketLockOptions;
 import dev.slocket.socket.StaleSocketPolicy;
-import dev.slocket.spring.aop.ReactorReturnHandler;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -137,9 +136,7 @@ class SlocketAutoConfigurationTests {
     void worksWithoutReactor() {
         runner.withClassLoader(new FilteredClassLoader("reactor.")).withPropertyValues("slocket.backend=memory")
                 .run(context -> assertThat(context).hasNotFailed().hasSingleBean(LockRegistry.class)
-                        .hasSingleBean(Advisor.class).doesNotHaveBean(ReactorReturnHandler.class));
-        runner.withPropertyValues("slocket.backend=memory")
-                .run(context -> assertThat(context).hasSingleBean(ReactorReturnHandler.class));
+                        .hasSingleBean(Advisor.class));
     }
 
     @Configuration(proxyBeanMethods = false)

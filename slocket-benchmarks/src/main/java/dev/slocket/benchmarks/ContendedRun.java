@@ -1,0 +1,105 @@
+package dev.slocket.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Child JVMs looping on one lock at once ({@code BenchmarkChild loop}), and what their logs say
+ * about fairness over the whole run: the order of holders (the lock excludes, so the acquisition
+ * times of all processes are strictly ordered on the machine's one monotonic clock), each
+ * process's share, the handoffs to another process and their gaps, the longest wait, and how often
+ * a waiter was overtaken: another process acquired twice between the waiter's call and its grant.
+ *
+ * @param handoffGaps from a release to the next acquisition by another process
+ * @param toOther how many consecutive acquisitions went to another process
+ * @param transitions how many consecutive pairs there were
+ * @param shares each process's fraction of all acquisitions
+ * @param longestWaitNanos the longest time from a call to {@code acquire} to its return
+ * @param overtaken how many acquisitions were overtaken
+ * @param perSecond acquisitions per second, all processes together
+ */
+record ContendedRun(Stats handoffGaps, int toOther, int transitions, double[] shares, long longestWaitNanos,
+        int overtaken, double perSecond) {
+
+    /** One acquisition in a child's log. */
+    private record Hold(int process, long call, long acquired, long released) {
+    }
+
+    /**
+     * @param mechanism socket, file or channel
+     * @param criticalFile a counter file to read and rewrite inside each hold, or {@code null} to spin
+     */
+    static ContendedRun of(Path work, String label, String mechanism, int processes, double seconds, long holdNanos,
+            Path criticalFile, int warmUp) throws Exception {
+        Path lockDir = Files.createDirectories(work.resolve(label));
+        Path go = work.resolve(label + ".go");
+        List<SocketBenchmark.Child> children = new ArrayList<>();
+        for (int i = 0; i < processes; i++) {
+            children.add(SocketBenchmark.Child.start(work, "loop", mechanism, lockDir.toString(), Double.toString(seconds),
+                    Long.toString(holdNanos), criticalFile == null ? "-" : criticalFile.toString(),
+                    Integer.toString(warmUp), go.toString(), work.resolve(label + "-" + i + ".txt").toString()));
+        }
+        for (SocketBenchmark.Child child : children) {
+            child.awaitLine("READY");
+        }
+        Files.createFile(go);
+        List<Hold> holds = new ArrayList<>();
+        for (int i = 0; i < processes; i++) {
+            children.get(i).awaitLine("DONE");
+            for (String line : Files.readAllLines(work.resolve(label + "-" + i + ".txt"))) {
+                String[] parts = line.split(" ");
+                holds.add(new Hold(i, Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2])));
+            }
+        }
+        holds.sort(Comparator.comparingLong(Hold::acquired));
+        return analyse(holds, processes);
+    }
+
+    private static ContendedRun analyse(List<Hold> holds, int processes) {
+        int[] counts = new int[processes];
+        List<Long> gaps = new ArrayList<>();
+        int toOther = 0;
+        long longestWait = 0;
+        int overtaken = 0;
+        for (int k = 0; k < holds.size(); k++) {
+            Hold hold = holds.get(k);
+            counts[hold.process()]++;
+            longestWait = Math.max(longestWait, hold.acquired() - hold.call());
+            if (k > 0 && holds.get(k - 1).process() != hold.process()) {
+                toOther++;
+                gaps.add(hold.acquired() - holds.get(k - 1).released());
+            }
+            int[] during = new int[processes];
+            for (int j = k - 1; j >= 0 && holds.get(j).acquired() > hold.call(); j--) {
+                if (++during[holds.get(j).process()] == 2) {
+                    overtaken++;
+                    break;
+                }
+            }
+        }
+        double[] shares = new double[processes];
+        for (int i = 0; i < processes; i++) {
+            shares[i] = (double) counts[i] / holds.size();
+        }
+        long span = holds.get(holds.size() - 1).released() - holds.get(0).acquired();
+        long[] gapNanos = gaps.isEmpty() ? new long[] { 0 } : gaps.stream().mapToLong(Long::longValue).toArray();
+        return new ContendedRun(Stats.of(gapNanos), toOther,
+                holds.size() - 1, shares, longestWait, overtaken, holds.size() / (span / 1e9));
+    }
+
+    /** @return the shares as "48.9 / 51.1 %" */
+    String sharesText() {
+        StringBuilder text = new StringBuilder();
+        for (double share : shares) {
+            text.append(text.length() == 0 ? "" : " / ").append(String.format("%.1f", 100 * share));
+        }
+        return text.append(" %").toString();
+    }
+
+    double toOtherPercent() {
+        return 100.0 * toOther / transitions;
+    }
+}
