@@ -88,7 +88,7 @@ final class AsyncAcquisition extends Waiter {
         }
         result.whenComplete((lock, ex) -> {
             if (ex != null) {
-                abandon();
+                abandon(ex);
             }
         });
         return result;
@@ -115,10 +115,11 @@ final class AsyncAcquisition extends Waiter {
     }
 
     /** The result failed or was cancelled: leave the queue, or stop the backend's acquisition. */
-    private void abandon() {
+    private void abandon(Throwable failure) {
         if (withdraw()) {
             entry.remove(this);
             registry.unretain(entry);
+            observation.failed(failure);
             return;
         }
         CompletableFuture<BackendLock> current = pending;
@@ -171,6 +172,7 @@ final class AsyncAcquisition extends Waiter {
         Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
                 ? failure.getCause() : failure;
         if (cause instanceof CancellationException) {
+            observation.failed(cause);
             return;
         }
         if (cause instanceof InterruptedException interrupted) {
