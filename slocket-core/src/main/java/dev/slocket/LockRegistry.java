@@ -9,8 +9,8 @@ import java.util.function.Consumer;
 
 /**
  * Named locks shared by every thread of this registry and every process (or host) that uses
- * the same backend location. Create one with {@link Slocket}; close it to release what it
- * holds.
+ * the same backend location. Create one with {@link Slocket}; close it when done (see
+ * {@link #close()}).
  *
  * <p>A thread that already holds a name and acquires it again gets a nested handle; only the
  * outermost release gives the lock up.
@@ -128,8 +128,13 @@ public interface LockRegistry extends AutoCloseable {
     String backendType();
 
     /**
-     * Releases every lock this registry holds, withdraws its waiters and frees the backend.
-     * Further acquisitions fail.
+     * Shuts the registry down without ever releasing a lock whose holder may still run: new
+     * acquisitions fail at once with a {@link SlocketException} ("registry is closing"), every
+     * waiting acquisition is withdrawn (it fails the same way and never ends up holding), and
+     * the call waits for the holders to release their locks, at most the registry's shutdown
+     * grace period ({@link RegistryOptions#shutdownGrace()}). A lock still held then is logged at
+     * WARN and stays held until its holder releases it or the process exits. The backend is freed
+     * once nothing is held.
      */
     @Override
     void close();

@@ -107,7 +107,7 @@ public final class Slocket {
      * @return a registry whose {@code acquire(name)} waits forever
      */
     public static LockRegistry registry(LockBackend backend) {
-        return registry(backend, null);
+        return registry(backend, RegistryOptions.defaults());
     }
 
     /**
@@ -119,5 +119,16 @@ public final class Slocket {
      */
     public static LockRegistry registry(LockBackend backend, Duration defaultWait) {
         return new LocalLockRegistry(backend, defaultWait);
+    }
+
+    /**
+     * Wraps any backend in the in-JVM layer, with its default wait and shutdown behaviour.
+     *
+     * @param backend the backend
+     * @param options the default wait, the shutdown grace period and whether to shut down with the JVM
+     * @return the registry
+     */
+    public static LockRegistry registry(LockBackend backend, RegistryOptions options) {
+        return LocalLockRegistry.create(backend, options);
     }
 }

@@ -1,5 +1,7 @@
 package dev.slocket;
 
+import dev.slocket.testing.VirtualThreads;
+
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +21,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -450,16 +454,82 @@ public abstract class LockRegistryContractTest {
     }
 
     @Test
-    void closingTheRegistryReleasesItsLocks() throws Exception {
+    void closingWaitsForAHolderOfAnotherThreadAndNeverReleasesFromUnderIt() throws Exception {
         LockRegistry other = newRegistry();
-        HeldLock lock = registry.acquire("contract-close", LONG);
-        registry.close();
+        CountDownLatch done = new CountDownLatch(1);
+        CompletableFuture<HeldLock> holding = new CompletableFuture<>();
+        executor.submit(() -> {
+            try (HeldLock lock = registry.acquire("contract-close", LONG)) {
+                holding.complete(lock);
+                done.await();
+            }
+            return null;
+        });
+        HeldLock lock = holding.get(30, TimeUnit.SECONDS);
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(registry::close);
+
+        await().during(Duration.ofMillis(500)).atMost(LONG).until(() -> !closing.isDone() && lock.isHeld());
+        assertThat(other.tryAcquire("contract-close")).as("released from under its running holder").isEmpty();
+        assertThatThrownBy(() -> registry.acquire("contract-close-new", LONG)).isInstanceOf(SlocketException.class)
+                .hasMessageContaining("registry").hasMessageContaining("is closing");
+
+        done.countDown();
+        closing.get(30, TimeUnit.SECONDS);
         assertThat(lock.isHeld()).isFalse();
         try (HeldLock theirs = other.acquire("contract-close", LONG)) {
             assertThat(theirs.isHeld()).isTrue();
         }
-        assertThatThrownBy(() -> registry.acquire("contract-close", LONG)).isInstanceOf(SlocketException.class)
-                .hasMessageContaining("closed");
+    }
+
+    @Test
+    void closingFromTheHoldersOwnThreadLeavesItsLockHeldUntilItIsReleased() throws Exception {
+        LockRegistry other = newRegistry();
+        HeldLock lock = registry.acquire("contract-close-own", LONG);
+        registry.close();
+        assertThat(lock.isHeld()).isTrue();
+        assertThat(other.tryAcquire("contract-close-own")).as("released from under its running holder").isEmpty();
+        lock.release();
+        try (HeldLock theirs = other.acquire("contract-close-own", LONG)) {
+            assertThat(theirs.isHeld()).isTrue();
+        }
+    }
+
+    @Test
+    void closingWithdrawsEveryWaiterAtOnceAndNoneEndsUpHolding() throws Exception {
+        LockRegistry other = newRegistry();
+        HeldLock remote = other.acquire("contract-withdraw-remote", LONG);
+        HeldLock mine = registry.acquire("contract-withdraw-local", LONG);
+        Future<HeldLock> takingOver = executor.submit(() -> other.acquire("contract-withdraw-local", LONG));
+        await().atMost(LONG).until(() -> !other.locks().isEmpty() && other.locks().stream()
+                .anyMatch(info -> info.name().equals("contract-withdraw-local")));
+        mine.release();
+        HeldLock handedOver = takingOver.get(30, TimeUnit.SECONDS);
+        Future<HeldLock> blocked = executor.submit(() -> registry.acquire("contract-withdraw-remote", LONG));
+        Future<HeldLock> blockedHere = executor.submit(() -> registry.acquire("contract-withdraw-local", LONG));
+        CompletableFuture<HeldLock> async = registry.acquireAsync("contract-withdraw-remote", LONG);
+        await().atMost(LONG).until(() -> registry.locks().stream()
+                .filter(info -> info.state() == LockInfo.State.WAITING).count() == 2);
+
+        long start = System.nanoTime();
+        registry.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("withdrawn at once").isLessThan(LONG);
+        for (Future<HeldLock> waiter : List.of(blocked, blockedHere, async)) {
+            assertThatThrownBy(() -> waiter.get(30, TimeUnit.SECONDS)).cause().isInstanceOf(SlocketException.class)
+                    .hasMessageContaining("is closing");
+        }
+        assertThat(registry.locks()).isEmpty();
+        assertThatThrownBy(() -> registry.tryAcquire("contract-withdraw-remote")).isInstanceOf(SlocketException.class)
+                .hasMessageContaining("is closing");
+        assertThatThrownBy(() -> registry.acquireAsync("contract-withdraw-remote", LONG).get(30, TimeUnit.SECONDS))
+                .cause().isInstanceOf(SlocketException.class).hasMessageContaining("is closing");
+
+        remote.release();
+        handedOver.release();
+        LockRegistry third = newRegistry();
+        try (HeldLock a = third.acquire("contract-withdraw-remote", LONG);
+                HeldLock b = third.acquire("contract-withdraw-local", LONG)) {
+            assertThat(a.isHeld() && b.isHeld()).as("a withdrawn waiter still holds").isTrue();
+        }
     }
 
     @Test
@@ -516,6 +586,55 @@ public abstract class LockRegistryContractTest {
         }
         assertThat(overlaps).hasValue(0);
         assertThat(counter[0]).isEqualTo(threads * rounds);
+    }
+
+    /**
+     * DESIGN §4: waiting never pins a virtual thread's carrier. Twice as many virtual threads
+     * as carriers, in two registries, wait for one lock and get it in turn; the flight recorder sees
+     * none of them block while pinned. Virtual threads need JDK 21 (.ci/run runs the suite on the
+     * newest JDK as well as on 17); a first round loads the classes, whose initialisation may pin.
+     */
+    @Test
+    @EnabledForJreRange(min = JRE.JAVA_21)
+    void virtualThreadsWaitWithoutPinningTheirCarriers() throws Exception {
+        LockRegistry other = newRegistry();
+        try (VirtualThreads warmUp = VirtualThreads.start()) {
+            takeTurns(warmUp, other, 2);
+        }
+        try (VirtualThreads threads = VirtualThreads.start()) {
+            takeTurns(threads, other, 2 * Runtime.getRuntime().availableProcessors());
+            assertThat(threads.pinnedStacks()).as("virtual threads that blocked pinned to their carrier").isEmpty();
+        }
+    }
+
+    /** {@code waiters} threads wait for a held lock, then take it in turn. */
+    private void takeTurns(VirtualThreads threads, LockRegistry other, int waiters) throws Exception {
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        List<Future<?>> futures = new ArrayList<>();
+        try (HeldLock held = registry.acquire("contract-virtual", LONG)) {
+            for (int i = 0; i < waiters; i++) {
+                LockRegistry which = (i % 2 == 0) ? registry : other;
+                futures.add(threads.submit(() -> {
+                    try (HeldLock lock = which.acquire("contract-virtual", LONG)) {
+                        overlaps.addAndGet(inside.incrementAndGet() - 1);
+                        inside.decrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            await().atMost(LONG).until(() -> waiting(registry) + waiting(other) == waiters);
+        }
+        for (Future<?> future : futures) {
+            future.get(LONG.toSeconds(), TimeUnit.SECONDS);
+        }
+        assertThat(overlaps).hasValue(0);
+    }
+
+    /** @return how many threads of {@code registry} wait for the lock of the virtual-thread test */
+    private static int waiting(LockRegistry registry) {
+        return registry.locks().stream().filter(info -> info.name().equals("contract-virtual"))
+                .mapToInt(info -> info.localWaiters() + (info.state() == LockInfo.State.WAITING ? 1 : 0)).sum();
     }
 
     /** @return iterations per thread of the fuzz test; slow backends may lower it */

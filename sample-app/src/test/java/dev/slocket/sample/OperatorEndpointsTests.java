@@ -19,9 +19,13 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The sample's application.yml exposes health (with details), locks and metrics. */
+/**
+ * The sample's application.yml exposes health (with details), locks and metrics. The report is
+ * built for 10 s so that the lock is still held after the test's five requests, even on a loaded
+ * machine (with 2 s it was released before the fourth, under a load average of 40).
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = { "sample.report.work-time=2s", "sample.cleanup.interval=1h" })
+        properties = { "sample.report.work-time=10s", "sample.cleanup.interval=1h" })
 class OperatorEndpointsTests {
 
     @TempDir

@@ -35,7 +35,9 @@ interface LockFileSystem extends AutoCloseable {
 
     /**
      * @return the file key and mtime of {@code path}, symlinks not followed
-     * @throws java.nio.file.NoSuchFileException if it does not exist
+     * @throws java.nio.file.NoSuchFileException if it does not exist in its (existing) parent
+     *         directory; a path that leads through something other than a directory is another
+     *         {@link java.nio.file.FileSystemException}, on every JDK
      */
     DirStamp stat(Path path) throws IOException;
 

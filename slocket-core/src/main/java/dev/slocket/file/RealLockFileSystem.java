@@ -8,8 +8,10 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.CopyOption;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.StandardWatchEventKinds;
@@ -56,8 +58,31 @@ final class RealLockFileSystem implements LockFileSystem {
 
     @Override
     public DirStamp stat(Path path) throws IOException {
-        BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        }
+        catch (NoSuchFileException ex) {
+            throw missingOrUnreachable(path, ex);
+        }
         return new DirStamp(attributes.fileKey(), attributes.lastModifiedTime());
+    }
+
+    /**
+     * Tells "no such entry" ({@code ENOENT}) from "a component of the path is not a directory"
+     * ({@code ENOTDIR}), which JDK 25 reports as {@link NoSuchFileException} too (JDK-8356678)
+     * where JDK 17 gives a {@link FileSystemException} "Not a directory". Only the first means a
+     * lock directory vanished (FL-32); the second (a mount gone, a directory replaced by a file)
+     * leaves the lock directory unreachable, not gone, and is retried like any other error (FL-33).
+     */
+    private static IOException missingOrUnreachable(Path path, NoSuchFileException ex) {
+        for (Path ancestor = path.getParent(); ancestor != null; ancestor = ancestor.getParent()) {
+            if (Files.exists(ancestor)) {
+                return Files.isDirectory(ancestor) ? ex
+                        : new FileSystemException(path.toString(), null, "Not a directory");
+            }
+        }
+        return ex;
     }
 
     @Override

@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An asynchronous acquisition: a continuation queued for the turn of a name, with no thread of
  * its own. When its turn comes it asks the backend with {@link LockBackend#acquireAsync}; its
- * future completes with the held lock. Cancelling the future or reaching the deadline withdraws
- * it from the queue, or from the backend, and never leaves the lock held.
+ * future completes with the held lock. Cancelling the future, reaching the deadline or the
+ * registry's shutdown withdraws it from the queue, or from the backend, and never leaves the lock
+ * held.
  */
 final class AsyncAcquisition extends Waiter {
 
@@ -36,7 +37,7 @@ final class AsyncAcquisition extends Waiter {
 
     private final LocalLockRegistry registry;
 
-    private final NameEntry entry;
+    private final String name;
 
     private final Duration wait;
 
@@ -44,21 +45,28 @@ final class AsyncAcquisition extends Waiter {
 
     private final LockObserver.ObservedLock observed;
 
-    private final LockObserver.Wait observation;
-
     private final CompletableFuture<HeldLock> result = new CompletableFuture<>();
+
+    private NameEntry entry;
+
+    private ShutdownGate.Waiter admission;
+
+    private LockObserver.Wait observation;
+
+    /** Set by the registry's shutdown; the turn, if it comes, is passed on. */
+    private volatile boolean shutdown;
+
+    private volatile boolean started;
 
     /** The backend's acquisition once the turn came; cancelled when the result is. */
     private volatile CompletableFuture<BackendLock> pending;
 
-    AsyncAcquisition(LocalLockRegistry registry, NameEntry entry, Duration wait, LockObserver.ObservedLock observed,
-            LockObserver.Wait observation) {
+    AsyncAcquisition(LocalLockRegistry registry, String name, Duration wait, LockObserver.ObservedLock observed) {
         this.registry = registry;
-        this.entry = entry;
+        this.name = name;
         this.wait = wait;
         this.deadline = Deadline.after(wait);
         this.observed = observed;
-        this.observation = observation;
     }
 
     private static Executor createContinuations() {
@@ -73,11 +81,29 @@ final class AsyncAcquisition extends Waiter {
         return executor;
     }
 
-    /** Queues the acquisition (or starts it at once) and returns its future. */
-    CompletableFuture<HeldLock> start() {
+    /**
+     * Queues the acquisition (or starts it at once) and returns its future.
+     *
+     * @param retained the registry's entry for the name, retained for this acquisition
+     * @param waiter the acquisition's admission by the registry's shutdown gate
+     * @param wait the observation of the wait
+     */
+    CompletableFuture<HeldLock> start(NameEntry retained, ShutdownGate.Waiter waiter, LockObserver.Wait wait) {
+        this.entry = retained;
+        this.admission = waiter;
+        this.observation = wait;
+        started = true;
+        if (shutdown && withdraw()) {
+            leaveWithout(null, null);
+            return result;
+        }
         if (entry.takeOrEnqueue(this)) {
-            withdraw();
-            acquireFromBackend();
+            if (withdraw()) {
+                acquireFromBackend();
+            }
+            else {
+                entry.passOn();
+            }
         }
         else if (deadline.isExpired()) {
             expire();
@@ -94,32 +120,15 @@ final class AsyncAcquisition extends Waiter {
         return result;
     }
 
-    @Override
-    void granted() {
-        CONTINUATIONS.execute(this::acquireFromBackend);
-    }
-
-    @Override
-    void closed(RuntimeException failure) {
-        registry.unretain(entry);
-        observation.failed(failure);
-        result.completeExceptionally(failure);
-    }
-
-    private void expire() {
-        if (withdraw()) {
-            entry.remove(this);
-            registry.unretain(entry);
-            result.completeExceptionally(registry.timeout(entry.name, wait, observation));
+    /** The registry is shutting down: leave the queue, or stop the backend's acquisition. */
+    void withdrawForShutdown() {
+        shutdown = true;
+        if (!started) {
+            return;
         }
-    }
-
-    /** The result failed or was cancelled: leave the queue, or stop the backend's acquisition. */
-    private void abandon(Throwable failure) {
         if (withdraw()) {
             entry.remove(this);
-            registry.unretain(entry);
-            observation.failed(failure);
+            leaveWithout(null, null);
             return;
         }
         CompletableFuture<BackendLock> current = pending;
@@ -128,25 +137,66 @@ final class AsyncAcquisition extends Waiter {
         }
     }
 
+    @Override
+    void granted() {
+        CONTINUATIONS.execute(this::acquireFromBackend);
+    }
+
+    private void expire() {
+        if (withdraw()) {
+            entry.remove(this);
+            leaveWithout(registry.timeout(name, wait, observation), null);
+        }
+    }
+
+    /** The caller cancelled or failed the result: leave the queue, or stop the backend's acquisition. */
+    private void abandon(Throwable failure) {
+        if (withdraw()) {
+            entry.remove(this);
+            leaveWithout(null, failure);
+            return;
+        }
+        CompletableFuture<BackendLock> current = pending;
+        if (current != null) {
+            current.cancel(true);
+        }
+    }
+
+    /**
+     * Ends an acquisition that got no lock and does not have the turn (any more).
+     *
+     * @param failure what the result fails with, unless shutdown withdrew it
+     * @param observedFailure what the observation learns, when {@code failure} does not say it
+     */
+    private void leaveWithout(RuntimeException failure, Throwable observedFailure) {
+        registry.unretain(entry);
+        RuntimeException outcome = registry.left(admission, name, failure);
+        if (outcome != failure || observedFailure != null) {
+            observation.failed(outcome != failure ? outcome : observedFailure);
+        }
+        if (outcome != null) {
+            result.completeExceptionally(outcome);
+        }
+    }
+
     /** Runs with the turn: asks the backend, without blocking. */
     private void acquireFromBackend() {
-        if (result.isDone() || registry.isClosed()) {
+        if (result.isDone() || shutdown) {
             entry.passOn();
-            registry.unretain(entry);
-            result.completeExceptionally(registry.closedException());
+            leaveWithout(null, shutdown ? null : new CancellationException("withdrawn before its turn"));
             return;
         }
         LossRelay relay = new LossRelay();
         entry.backendWaitSince = Instant.now();
         CompletableFuture<BackendLock> acquisition;
         try {
-            acquisition = registry.backend().acquireAsync(entry.name, deadline, relay);
+            acquisition = registry.backend().acquireAsync(name, deadline, relay);
         }
         catch (RuntimeException ex) {
             acquisition = CompletableFuture.failedFuture(ex);
         }
         pending = acquisition;
-        if (result.isDone()) {
+        if (result.isDone() || shutdown) {
             acquisition.cancel(true);
         }
         acquisition.whenComplete((lock, ex) -> finish(relay, lock, ex));
@@ -155,7 +205,13 @@ final class AsyncAcquisition extends Waiter {
     private void finish(LossRelay relay, BackendLock lock, Throwable failure) {
         entry.backendWaitSince = null;
         if (lock != null) {
-            RegistryHeldLock held = registry.hold(entry, lock, null, observed);
+            RegistryHeldLock held = registry.hold(entry, lock, null, observed, admission);
+            if (held == null) {
+                registry.giveBack(name, lock);
+                entry.passOn();
+                leaveWithout(null, null);
+                return;
+            }
             observation.acquired(lock.fencingToken());
             relay.attach(held);
             if (!result.complete(held)) {
@@ -164,21 +220,24 @@ final class AsyncAcquisition extends Waiter {
             return;
         }
         entry.passOn();
-        registry.unretain(entry);
         if (failure == null) {
-            result.completeExceptionally(registry.timeout(entry.name, wait, observation));
+            leaveWithout(registry.timeout(name, wait, observation), null);
             return;
         }
         Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
                 ? failure.getCause() : failure;
         if (cause instanceof CancellationException) {
-            observation.failed(cause);
-            return;
+            leaveWithout(null, cause);
         }
-        if (cause instanceof InterruptedException interrupted) {
-            cause = new LockInterruptedException(entry.name, interrupted);
+        else if (cause instanceof InterruptedException interrupted) {
+            leaveWithout(new LockInterruptedException(name, interrupted), cause);
         }
-        observation.failed(cause);
-        result.completeExceptionally(cause);
+        else if (cause instanceof RuntimeException runtime) {
+            leaveWithout(runtime, cause);
+        }
+        else {
+            leaveWithout(null, cause);
+            result.completeExceptionally(cause);
+        }
     }
 }

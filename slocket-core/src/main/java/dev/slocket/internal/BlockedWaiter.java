@@ -2,19 +2,16 @@ package dev.slocket.internal;
 
 import dev.slocket.spi.Deadline;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * A waiter that parks its own thread until its turn comes. Parking uses
- * {@link java.util.concurrent.locks.LockSupport} (through {@link CompletableFuture#get}), never a
- * monitor, so a waiting virtual thread frees its carrier.
+ * A waiter that parks its own thread until its turn comes, on a {@link CountDownLatch}, never in
+ * a monitor, so a waiting virtual thread frees its carrier.
  */
 final class BlockedWaiter extends Waiter {
 
-    private final CompletableFuture<Void> turn = new CompletableFuture<>();
+    private final CountDownLatch turn = new CountDownLatch(1);
 
     /**
      * Waits for the turn of {@code entry}, where this waiter is queued.
@@ -25,14 +22,12 @@ final class BlockedWaiter extends Waiter {
     boolean await(NameEntry entry, Deadline deadline) throws InterruptedException {
         try {
             if (deadline.isInfinite()) {
-                turn.get();
+                turn.await();
+                return true;
             }
-            else {
-                turn.get(deadline.remainingNanos(), TimeUnit.NANOSECONDS);
+            if (turn.await(deadline.remainingNanos(), TimeUnit.NANOSECONDS)) {
+                return true;
             }
-            return true;
-        }
-        catch (TimeoutException ex) {
             if (withdraw()) {
                 entry.remove(this);
                 return false;
@@ -48,18 +43,10 @@ final class BlockedWaiter extends Waiter {
             }
             throw ex;
         }
-        catch (ExecutionException ex) {
-            throw (RuntimeException) ex.getCause();
-        }
     }
 
     @Override
     void granted() {
-        turn.complete(null);
-    }
-
-    @Override
-    void closed(RuntimeException failure) {
-        turn.completeExceptionally(failure);
+        turn.countDown();
     }
 }

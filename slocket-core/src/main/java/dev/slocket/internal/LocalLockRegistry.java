@@ -7,6 +7,7 @@ import dev.slocket.LockLostException;
 import dev.slocket.LockLoss;
 import dev.slocket.LockRegistry;
 import dev.slocket.LockTimeoutException;
+import dev.slocket.RegistryOptions;
 import dev.slocket.SlocketException;
 import dev.slocket.spi.BackendLock;
 import dev.slocket.spi.BackendStatus;
@@ -35,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * asynchronous continuations alike, so that the backend sees at most one outstanding acquisition
  * per name, reentrancy per thread, and loss reporting.
  * State for a name exists only while it is held or awaited.
+ *
+ * <p>Shutdown ({@link #close()}, or the JVM's shutdown when {@link RegistryOptions#shutdownHook()})
+ * never releases a lock whose holder may still run; see {@link ShutdownGate}.
  */
 public final class LocalLockRegistry implements LockRegistry {
 
@@ -44,7 +48,7 @@ public final class LocalLockRegistry implements LockRegistry {
 
     private final LockBackend backend;
 
-    private final Duration defaultWait;
+    private final RegistryOptions options;
 
     private final ConcurrentHashMap<String, NameEntry> entries = new ConcurrentHashMap<>();
 
@@ -52,25 +56,42 @@ public final class LocalLockRegistry implements LockRegistry {
 
     private final Observers observers = new Observers();
 
-    private final Thread shutdownHook;
+    private final ShutdownGate gate;
 
-    private volatile boolean closed;
+    private final Thread shutdownHook;
 
     /**
      * @param backend the backend that arbitrates between registries and processes
      * @param defaultWait the wait of {@link #acquire(String)}; {@code null} waits forever
      */
     public LocalLockRegistry(LockBackend backend, Duration defaultWait) {
+        this(RegistryOptions.defaults().withDefaultWait(defaultWait), backend);
+    }
+
+    private LocalLockRegistry(RegistryOptions options, LockBackend backend) {
         this.backend = backend;
-        this.defaultWait = defaultWait;
+        this.options = options;
+        this.gate = new ShutdownGate(backend.type(), backend::close);
         int id = REGISTRY_IDS.incrementAndGet();
-        this.shutdownHook = new Thread(this::closeAtShutdown, "slocket-" + id + "-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        this.shutdownHook = options.shutdownHook() ? new Thread(this::closeAtShutdown, "slocket-" + id + "-shutdown")
+                : null;
+        if (shutdownHook != null) {
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        }
+    }
+
+    /**
+     * @param backend the backend that arbitrates between registries and processes
+     * @param options the default wait and how the registry shuts down
+     * @return the registry
+     */
+    public static LocalLockRegistry create(LockBackend backend, RegistryOptions options) {
+        return new LocalLockRegistry(options, backend);
     }
 
     @Override
     public HeldLock acquire(String name) {
-        return acquire(name, defaultWait);
+        return acquire(name, options.defaultWait());
     }
 
     @Override
@@ -81,20 +102,39 @@ public final class LocalLockRegistry implements LockRegistry {
     @Override
     public CompletableFuture<HeldLock> acquireAsync(String name, Duration wait) {
         LockNames.validate(name);
-        ensureOpen();
         LockObserver.ObservedLock observed = new LockObserver.ObservedLock(name, LockTemplate.current(),
                 backend.type());
-        LockObserver.Wait observation = observers.waitStarted(observed);
-        return new AsyncAcquisition(this, retain(name), wait, observed, observation).start();
+        AsyncAcquisition acquisition = new AsyncAcquisition(this, name, wait, observed);
+        ShutdownGate.Waiter waiter;
+        try {
+            waiter = gate.enter(name, acquisition::withdrawForShutdown);
+        }
+        catch (SlocketException ex) {
+            return CompletableFuture.failedFuture(ex);
+        }
+        return acquisition.start(retain(name), waiter, observers.waitStarted(observed));
     }
 
     private HeldLock acquire(String name, Duration wait, Thread owner, String template) {
         LockNames.validate(name);
-        ensureOpen();
         HeldLock nested = reenter(name, owner);
         if (nested != null) {
             return nested;
         }
+        ShutdownGate.Waiter waiter = gate.enter(name);
+        try {
+            return acquire(name, wait, owner, template, waiter);
+        }
+        catch (RuntimeException ex) {
+            throw gate.left(waiter, name, ex);
+        }
+        catch (Error ex) {
+            gate.left(waiter, name, null);
+            throw ex;
+        }
+    }
+
+    private HeldLock acquire(String name, Duration wait, Thread owner, String template, ShutdownGate.Waiter waiter) {
         Deadline deadline = Deadline.after(wait);
         LockObserver.ObservedLock observed = new LockObserver.ObservedLock(name, template, backend.type());
         LockObserver.Wait observation = observers.waitStarted(observed);
@@ -106,7 +146,6 @@ public final class LocalLockRegistry implements LockRegistry {
             if (!permitted) {
                 throw timeout(name, wait, observation);
             }
-            ensureOpen();
             LossRelay relay = new LossRelay();
             entry.backendWaitSince = Instant.now();
             BackendLock backendLock;
@@ -119,7 +158,11 @@ public final class LocalLockRegistry implements LockRegistry {
             if (backendLock == null) {
                 throw timeout(name, wait, observation);
             }
-            RegistryHeldLock lock = hold(entry, backendLock, owner, observed);
+            RegistryHeldLock lock = hold(entry, backendLock, owner, observed, waiter);
+            if (lock == null) {
+                giveBack(name, backendLock);
+                throw gate.left(waiter, name, null);
+            }
             acquired = true;
             observation.acquired(backendLock.fencingToken());
             relay.attach(lock);
@@ -164,6 +207,27 @@ public final class LocalLockRegistry implements LockRegistry {
         return holder.nest();
     }
 
+    /**
+     * A lock that a withdrawn waiter got: nobody ever held it, so it goes back at once, without
+     * the withdrawal's interrupt (which would abort the backend's I/O).
+     */
+    void giveBack(String name, BackendLock backendLock) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            backendLock.release();
+            log.debug("Gave back lock '{}' (fencing token {}): the registry is closing", name,
+                    backendLock.fencingToken());
+        }
+        catch (RuntimeException ex) {
+            log.warn("Backend failed to give back lock '{}' (fencing token {})", name, backendLock.fencingToken(), ex);
+        }
+        finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** @return whether this thread got the turn of {@code entry} before the deadline */
     private static boolean awaitTurn(NameEntry entry, Deadline deadline) throws InterruptedException {
         if (entry.tryTake()) {
@@ -179,11 +243,25 @@ public final class LocalLockRegistry implements LockRegistry {
         return waiter.await(entry, deadline);
     }
 
-    RegistryHeldLock hold(NameEntry entry, BackendLock backendLock, Thread owner,
-            LockObserver.ObservedLock observed) {
+    /**
+     * Makes {@code backendLock} the outermost hold of {@code entry}, unless shutdown withdrew the
+     * waiter meanwhile.
+     *
+     * @return the hold, or {@code null} if the waiter was withdrawn: the caller gives the lock back
+     */
+    RegistryHeldLock hold(NameEntry entry, BackendLock backendLock, Thread owner, LockObserver.ObservedLock observed,
+            ShutdownGate.Waiter waiter) {
         RegistryHeldLock lock = new RegistryHeldLock(this, entry, backendLock, owner, observed);
+        if (!gate.holdStarted(waiter, lock)) {
+            return null;
+        }
         entry.holder = lock;
         return lock;
+    }
+
+    /** @return the exception an acquisition that leaves without a lock ends with; see {@link ShutdownGate#left} */
+    RuntimeException left(ShutdownGate.Waiter waiter, String name, RuntimeException failure) {
+        return gate.left(waiter, name, failure);
     }
 
     LockTimeoutException timeout(String name, Duration wait, LockObserver.Wait observation) {
@@ -208,10 +286,11 @@ public final class LocalLockRegistry implements LockRegistry {
         finally {
             entry.passOn();
             unretain(entry);
+            gate.holdEnded(lock);
         }
     }
 
-    private NameEntry retain(String name) {
+    NameEntry retain(String name) {
         return entries.compute(name, (key, entry) -> {
             NameEntry result = (entry != null) ? entry : new NameEntry(key);
             result.references++;
@@ -316,57 +395,67 @@ public final class LocalLockRegistry implements LockRegistry {
         return backend;
     }
 
-    private void ensureOpen() {
-        if (closed) {
-            throw closedException();
+    /**
+     * Shuts down, waiting at most the grace period of the options. See {@link #shutdown(Duration)}.
+     */
+    @Override
+    public void close() {
+        removeShutdownHook();
+        shutdown(options.shutdownGrace());
+    }
+
+    /**
+     * Shuts down without ever releasing a lock whose holder may still run. The first call makes
+     * new acquisitions fail with a {@link SlocketException} ("registry is closing") and withdraws
+     * every waiting acquisition (blocking, asynchronous, and the backend's own waiters); none of
+     * them ends up holding a lock. Every call then waits until the holders have released their
+     * locks or the grace period (counted from the first call) ends. A lock still held then is
+     * logged at WARN with its holder and stays held: it is freed when its holder releases it or
+     * the process exits. The backend is closed once nothing is held.
+     *
+     * @param grace how long to wait for holders, from the first call
+     * @return whether every lock was released in time
+     */
+    public boolean shutdown(Duration grace) {
+        beginShutdown(grace);
+        return gate.awaitEnd();
+    }
+
+    /**
+     * The first step of {@link #shutdown(Duration)}, without waiting: new acquisitions fail and
+     * waiters are withdrawn from now on, and the grace period starts (unless shutdown has begun).
+     *
+     * @param grace how long shutdown waits for holders, from now
+     */
+    public void beginShutdown(Duration grace) {
+        gate.begin(grace);
+        // a deferred release (holdAtLeast) has no running holder: it ends now rather than outlive shutdown
+        for (NameEntry entry : entries.values()) {
+            RegistryHeldLock holder = entry.holder;
+            if (holder != null) {
+                holder.endDeferredRelease();
+            }
         }
     }
 
-    boolean isClosed() {
-        return closed;
-    }
-
-    SlocketException closedException() {
-        return new SlocketException("Lock registry (" + backend.type() + ") is closed");
-    }
-
-    @Override
-    public void close() {
-        if (closeQuietly()) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            }
-            catch (IllegalStateException ex) {
-                // the JVM is already shutting down; the hook runs or ran close() itself
-            }
+    /**
+     * Stops this registry from shutting down by itself when the JVM does, because its owner
+     * (such as an application context) shuts it down in order.
+     */
+    public void removeShutdownHook() {
+        if (shutdownHook == null) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        }
+        catch (IllegalStateException ex) {
+            // the JVM is already shutting down; the hook runs or ran the shutdown itself
         }
     }
 
     private void closeAtShutdown() {
-        log.debug("JVM shutdown: closing the {} lock registry", backend.type());
-        closeQuietly();
-    }
-
-    private synchronized boolean closeQuietly() {
-        if (closed) {
-            return false;
-        }
-        closed = true;
-        SlocketException closing = new SlocketException("Lock registry (" + backend.type() + ") is closing");
-        for (NameEntry entry : entries.values()) {
-            for (Waiter waiter : entry.drain()) {
-                if (waiter.withdraw()) {
-                    waiter.closed(closing);
-                }
-            }
-        }
-        for (NameEntry entry : entries.values()) {
-            RegistryHeldLock holder = entry.holder;
-            if (holder != null) {
-                holder.releaseNow();
-            }
-        }
-        backend.close();
-        return true;
+        log.debug("JVM shutdown: shutting the {} lock registry down", backend.type());
+        shutdown(options.shutdownGrace());
     }
 }

@@ -2,8 +2,6 @@ package dev.slocket.internal;
 
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -97,19 +95,6 @@ final class NameEntry {
             if (next.grant()) {
                 return;
             }
-        }
-    }
-
-    /** @return every waiter, removed from the queue, for a registry that closes */
-    List<Waiter> drain() {
-        guard.lock();
-        try {
-            List<Waiter> waiters = new ArrayList<>(queue);
-            queue.clear();
-            return waiters;
-        }
-        finally {
-            guard.unlock();
         }
     }
 

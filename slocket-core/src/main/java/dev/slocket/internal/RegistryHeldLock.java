@@ -90,6 +90,11 @@ final class RegistryHeldLock implements HeldLock {
         return observed;
     }
 
+    /** @return the thread that acquired this lock; {@code null} for an asynchronous acquisition */
+    Thread owner() {
+        return owner;
+    }
+
     boolean isOwnedBy(Thread thread) {
         return owner == thread && !releaseRequested.get();
     }
@@ -139,14 +144,13 @@ final class RegistryHeldLock implements HeldLock {
         deferredRelease = DeferredReleases.schedule(this::end, delay);
     }
 
-    /** Releases at once, also a release that was deferred (the registry is closing). */
-    void releaseNow() {
-        releaseRequested.set(true);
+    /** Releases at once if the release was deferred: nobody runs under this lock any more. */
+    void endDeferredRelease() {
         ScheduledFuture<?> deferred = deferredRelease;
         if (deferred != null) {
             deferred.cancel(false);
+            end();
         }
-        end();
     }
 
     /**

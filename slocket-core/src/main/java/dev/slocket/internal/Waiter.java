@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One acquisition queued for the turn of a name. It is decided exactly once: granted the turn by
- * the previous owner, or withdrawn (timeout, cancellation, interrupt, closing registry).
+ * the previous owner, or withdrawn (timeout, cancellation, interrupt, shutdown).
  */
 abstract class Waiter {
 
@@ -26,11 +26,4 @@ abstract class Waiter {
 
     /** Runs once, on the thread that passed the turn on, when the turn is this waiter's. */
     abstract void granted();
-
-    /**
-     * Ends the wait of a waiter withdrawn by a closing registry.
-     *
-     * @param failure what the acquisition fails with
-     */
-    abstract void closed(RuntimeException failure);
 }

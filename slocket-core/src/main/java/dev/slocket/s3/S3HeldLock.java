@@ -86,6 +86,17 @@ final class S3HeldLock implements BackendLock {
     }
 
     private void renew() {
+        try {
+            renewOnce();
+        }
+        catch (RuntimeException ex) {
+            // e.g. the application closed its S3 client under a holder that outlived shutdown
+            log.warn("Cannot renew S3 lock '{}' (generation {}): {}; it is reported lost when its lease runs out",
+                    name, generation, ex.toString());
+        }
+    }
+
+    private void renewOnce() {
         String previousEtag;
         String previousNonce;
         long validUntil;

@@ -61,8 +61,11 @@ public interface LockBackend extends AutoCloseable {
     BackendStatus status();
 
     /**
-     * Frees the backend's resources. The registry releases its locks before it calls this.
-     * Waiters handed to this backend (e.g. clients queued on a socket) are handed over.
+     * Frees the backend's resources. The registry calls it once, when it is shutting down and
+     * none of its threads holds or waits for a lock of this backend (which may be long after the
+     * registry's {@code close()} returned, when a holder outlived the grace period), so a held
+     * lock keeps its heartbeat, renewal or socket for as long as its holder runs. Waiters of
+     * other processes queued at this backend (e.g. clients on a socket) are handed over.
      */
     @Override
     void close();

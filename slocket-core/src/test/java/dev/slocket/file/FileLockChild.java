@@ -2,6 +2,7 @@ package dev.slocket.file;
 
 import dev.slocket.HeldLock;
 import dev.slocket.LockRegistry;
+import dev.slocket.RegistryOptions;
 import dev.slocket.Slocket;
 import dev.slocket.testing.OccupancyMarker;
 
@@ -39,7 +40,8 @@ public final class FileLockChild {
                 .watchPollInterval(Duration.ofMillis(500)).build();
         long pauseMillis = args[0].equals("race") ? Long.parseLong(args[5]) : 0;
         StaleTakeover takeover = new StaleTakeover(() -> pause(pauseMillis));
-        LockRegistry registry = Slocket.registry(new FileLockBackend(options, takeover, new RealLockFileSystem()));
+        LockRegistry registry = Slocket.registry(new FileLockBackend(options, takeover, new RealLockFileSystem()),
+                RegistryOptions.defaults().withShutdownGrace(Duration.ofMillis(500)));
         switch (args[0]) {
             case "hold" -> hold(registry, name);
             case "exit" -> System.out.println("ACQUIRED " + registry.acquire(name).fencingToken());

@@ -39,7 +39,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 final class FaultyS3Client implements S3Client {
 
     /** What happens to a matching request. */
-    enum Fault { LAND_THEN_BREAK, LAND_THEN_412, CONFLICT_409, UNAVAILABLE_503, DELAY, HOLD, IGNORE_CONDITIONS }
+    enum Fault { LAND_THEN_BREAK, LAND_THEN_412, CONFLICT_409, UNAVAILABLE_503, DELAY, HOLD, LAND_LATE, IGNORE_CONDITIONS }
 
     private record Rule(Predicate<Object> matches, Fault fault, AtomicInteger remaining, Duration delay,
             CountDownLatch gate) {
@@ -99,6 +99,15 @@ final class FaultyS3Client implements S3Client {
         return this;
     }
 
+    /**
+     * Holds the next matching request until {@code gate} opens (at most a minute), deaf to
+     * interrupts like a request blocked in a socket read, then sends it and returns its answer.
+     */
+    FaultyS3Client landLate(Predicate<Object> matches, CountDownLatch gate) {
+        rules.add(new Rule(matches, Fault.LAND_LATE, new AtomicInteger(1), Duration.ofMinutes(1), gate));
+        return this;
+    }
+
     /** @return how many faults were injected so far */
     int injected() {
         return injected.get();
@@ -142,6 +151,26 @@ final class FaultyS3Client implements S3Client {
                     throw SdkClientException.create("interrupted", ex);
                 }
                 return call.get();
+            }
+            case LAND_LATE -> {
+                boolean interrupted = false;
+                long end = System.nanoTime() + rule.delay().toNanos();
+                while (rule.gate().getCount() > 0 && System.nanoTime() - end < 0) {
+                    try {
+                        rule.gate().await(end - System.nanoTime(), TimeUnit.NANOSECONDS);
+                    }
+                    catch (InterruptedException ex) {
+                        interrupted = true;
+                    }
+                }
+                try {
+                    return call.get();
+                }
+                finally {
+                    if (interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
             }
             default -> throw new IllegalStateException(rule.fault() + " is applied to the request itself");
         }

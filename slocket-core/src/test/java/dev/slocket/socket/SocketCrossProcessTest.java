@@ -196,6 +196,8 @@ class SocketCrossProcessTest {
         holder.awaitLine("HELD h", START);
         List<ChildJvm> waiters = queueThreeWaiters("graceful");
         holder.terminate();
+        // its shutdown waits for the holder, which finishes its work after the signal
+        support.signal("release-h");
         assertThat(holder.awaitExit(START)).isNotZero();
         assertAllTookTheLockInTurn(waiters);
     }

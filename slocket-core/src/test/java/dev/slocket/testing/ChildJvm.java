@@ -36,16 +36,32 @@ public final class ChildJvm implements AutoCloseable {
      * @return the running child
      */
     public static ChildJvm start(Path logDirectory, Class<?> mainClass, String... args) throws IOException {
-        Path log = Files.createTempFile(logDirectory, mainClass.getSimpleName() + "-", ".log");
+        return start(logDirectory, mainClass.getSimpleName(),
+                List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()), args);
+    }
+
+    /**
+     * Starts an executable jar in a new JVM, as {@code java -jar} would.
+     *
+     * @param logDirectory where the child's output file goes
+     * @param jar the jar
+     * @param args its arguments
+     * @return the running child
+     */
+    public static ChildJvm startJar(Path logDirectory, Path jar, String... args) throws IOException {
+        return start(logDirectory, "jar", List.of("-Xmx256m", "-jar", jar.toString()), args);
+    }
+
+    private static ChildJvm start(Path logDirectory, String label, List<String> launch, String... args)
+            throws IOException {
+        Path log = Files.createTempFile(logDirectory, label + "-", ".log");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx64m");
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-XX:+UseSerialGC");
         command.add("-Xshare:auto");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(mainClass.getName());
+        command.addAll(launch);
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile())

@@ -1,11 +1,13 @@
 package dev.slocket.spring.autoconfigure;
 
 import dev.slocket.LockRegistry;
+import dev.slocket.RegistryOptions;
 import dev.slocket.Slocket;
 import dev.slocket.file.FileLockBackend;
 import dev.slocket.memory.MemoryLockBackend;
 import dev.slocket.s3.S3LockBackend;
 import dev.slocket.socket.SocketLockBackend;
+import dev.slocket.spi.LockBackend;
 
 import dev.slocket.annotation.Mutexed;
 import dev.slocket.spring.aop.InFlightCalls;
@@ -89,6 +91,16 @@ public final class SlocketAutoConfiguration {
     }
 
     /**
+     * A registry that the context shuts down ({@code GracefulLockShutdown}, bounded by the
+     * shutdown phase timeout), so it has no JVM shutdown hook of its own and its {@code close()}
+     * adds no grace period of its own.
+     */
+    static LockRegistry managedRegistry(LockBackend backend, Duration defaultWait) {
+        return Slocket.registry(backend, RegistryOptions.defaults().withDefaultWait(defaultWait)
+                .withShutdownGrace(Duration.ZERO).withShutdownHook(false));
+    }
+
+    /**
      * The {@code @Mutexed} advice. Its beans are infrastructure created before ordinary beans,
      * so they read {@code slocket.*} through a {@link Binder} and look the registry up lazily.
      */
@@ -143,7 +155,7 @@ public final class SlocketAutoConfiguration {
 
         @Bean
         LockRegistry lockRegistry(SlocketProperties properties) {
-            return Slocket.registry(new SocketLockBackend(SocketOptionsFactory.create(properties.getSocket())),
+            return managedRegistry(new SocketLockBackend(SocketOptionsFactory.create(properties.getSocket())),
                     properties.getWaitTimeout());
         }
     }
@@ -155,7 +167,7 @@ public final class SlocketAutoConfiguration {
 
         @Bean
         LockRegistry lockRegistry(SlocketProperties properties) {
-            return Slocket.registry(new MemoryLockBackend(), properties.getWaitTimeout());
+            return managedRegistry(new MemoryLockBackend(), properties.getWaitTimeout());
         }
     }
 
@@ -167,7 +179,7 @@ public final class SlocketAutoConfiguration {
 
         @Bean
         LockRegistry lockRegistry(SlocketProperties properties, SlocketFileProperties file) {
-            return Slocket.registry(new FileLockBackend(FileOptionsFactory.create(file)), properties.getWaitTimeout());
+            return managedRegistry(new FileLockBackend(FileOptionsFactory.create(file)), properties.getWaitTimeout());
         }
     }
 
@@ -178,15 +190,21 @@ public final class SlocketAutoConfiguration {
     @EnableConfigurationProperties(SlocketS3Properties.class)
     static class S3BackendConfiguration {
 
-        @Bean
+        static final String CLIENT_BEAN = "slocketS3Client";
+
+        /** Closed by the lock backend, after the last release marker, not when the context closes. */
+        @Bean(name = CLIENT_BEAN, destroyMethod = "")
         @ConditionalOnMissingBean(S3Client.class)
         S3Client slocketS3Client(SlocketS3Properties s3) {
             return S3ClientFactory.create(s3);
         }
 
         @Bean
-        LockRegistry lockRegistry(SlocketProperties properties, SlocketS3Properties s3, S3Client s3Client) {
-            return Slocket.registry(new S3LockBackend(s3Client, S3OptionsFactory.create(s3)),
+        LockRegistry lockRegistry(SlocketProperties properties, SlocketS3Properties s3, S3Client s3Client,
+                BeanFactory beanFactory) {
+            LockBackend backend = new S3LockBackend(s3Client, S3OptionsFactory.create(s3));
+            boolean ownClient = beanFactory.containsBean(CLIENT_BEAN) && beanFactory.getBean(CLIENT_BEAN) == s3Client;
+            return managedRegistry(ownClient ? new ClientClosingBackend(backend, s3Client) : backend,
                     properties.getWaitTimeout());
         }
     }

@@ -13,10 +13,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -41,6 +44,12 @@ class ActuatorHttpTests {
 
     private final HttpClient http = HttpClient.newHttpClient();
 
+    /**
+     * The two calls block, so each needs a thread of its own: in {@code CompletableFuture}'s default
+     * pool the second would wait for the first (one thread on a 2-CPU machine from JDK 25 on).
+     */
+    private final ExecutorService callers = Executors.newFixedThreadPool(2);
+
     @LocalServerPort
     private int port;
 
@@ -52,6 +61,15 @@ class ActuatorHttpTests {
         registry.add("slocket.socket.directory", LOCKS::toString);
     }
 
+    /** Lets calls of a failed test return, so that no lock is held when its directory is removed. */
+    @AfterEach
+    void openGates() throws InterruptedException {
+        service.open("first");
+        service.open("second");
+        callers.shutdown();
+        assertThat(callers.awaitTermination(10, TimeUnit.SECONDS)).as("the calls returned").isTrue();
+    }
+
     @AfterAll
     static void removeDirectory() throws IOException {
         FileSystemUtils.deleteRecursively(LOCKS);
@@ -59,9 +77,9 @@ class ActuatorHttpTests {
 
     @Test
     void healthLocksAndMetricsShowAHeldAndAnAwaitedLock() throws Exception {
-        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> call("first"));
+        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> call("first"), callers);
         assertThat(service.awaitEntered("first")).isTrue();
-        CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> call("second"));
+        CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> call("second"), callers);
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> (int) read("/actuator/locks", "$.locks[0].localWaiters") == 1);
 

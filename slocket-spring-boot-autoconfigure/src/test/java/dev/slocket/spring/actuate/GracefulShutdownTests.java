@@ -7,8 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.WebApplicationType;
@@ -26,6 +29,14 @@ class GracefulShutdownTests {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 
+    /** Threads of their own: the common pool may have one thread, which the call in flight blocks. */
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stopThreads() {
+        threads.shutdownNow();
+    }
+
     @Test
     void aWaiterInAnotherProcessAcquiresAsSoonAsTheContextCloses(@TempDir Path temp) throws Exception {
         Path locks = Files.createDirectory(temp.resolve("locks"));
@@ -40,12 +51,12 @@ class GracefulShutdownTests {
             catch (InterruptedException ex) {
                 throw new IllegalStateException(ex);
             }
-        });
+        }, threads);
         assertThat(service.awaitEntered("in-flight")).isTrue();
         try (ChildJvm child = ChildJvm.start(work, SocketLockWorker.class, locks.toString(), work.toString(), "WAIT",
                 "report-1", "once", "child", "0")) {
             child.awaitLine("WAITING child", WAIT);
-            CompletableFuture<Void> closing = CompletableFuture.runAsync(context::close);
+            CompletableFuture<Void> closing = CompletableFuture.runAsync(context::close, threads);
 
             await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> !closing.isDone() && !call.isDone());
             assertThat(child.output()).doesNotContain("ACQUIRED");

@@ -122,14 +122,17 @@ class SlocketAutoConfigurationTests {
     }
 
     @Test
-    void closesTheRegistryWithTheContext() {
+    void closesTheRegistryWithTheContextButNeverReleasesFromUnderAHolder() {
         LockRegistry[] registry = new LockRegistry[1];
+        HeldLock[] held = new HeldLock[1];
         runner.withPropertyValues("slocket.backend=memory").run(context -> {
             registry[0] = context.getBean(LockRegistry.class);
-            registry[0].acquire("held-at-close");
+            held[0] = registry[0].acquire("held-at-close");
         });
         assertThatThrownBy(() -> registry[0].acquire("after-close")).isInstanceOf(SlocketException.class)
-                .hasMessageContaining("closed");
+                .hasMessageContaining("is closing");
+        assertThat(held[0].isHeld()).isTrue();
+        held[0].release();
     }
 
     @Test
