@@ -498,6 +498,7 @@ public abstract class LockRegistryContractTest {
     void closingWithdrawsEveryWaiterAtOnceAndNoneEndsUpHolding() throws Exception {
         LockRegistry other = newRegistry();
         HeldLock remote = other.acquire("contract-withdraw-remote", LONG);
+        HeldLock remoteForAsync = other.acquire("contract-withdraw-async", LONG);
         HeldLock mine = registry.acquire("contract-withdraw-local", LONG);
         Future<HeldLock> takingOver = executor.submit(() -> other.acquire("contract-withdraw-local", LONG));
         await().atMost(LONG).until(() -> !other.locks().isEmpty() && other.locks().stream()
@@ -507,13 +508,14 @@ public abstract class LockRegistryContractTest {
         Future<HeldLock> blocked = executor.submit(() -> registry.acquire("contract-withdraw-remote", LONG));
         Future<HeldLock> blockedHere = executor.submit(() -> registry.acquire("contract-withdraw-local", LONG));
         CompletableFuture<HeldLock> async = registry.acquireAsync("contract-withdraw-remote", LONG);
+        CompletableFuture<HeldLock> asyncAtTheBackend = registry.acquireAsync("contract-withdraw-async", LONG);
         await().atMost(LONG).until(() -> registry.locks().stream()
-                .filter(info -> info.state() == LockInfo.State.WAITING).count() == 2);
+                .filter(info -> info.state() == LockInfo.State.WAITING).count() == 3);
 
         long start = System.nanoTime();
         registry.close();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).as("withdrawn at once").isLessThan(LONG);
-        for (Future<HeldLock> waiter : List.of(blocked, blockedHere, async)) {
+        for (Future<HeldLock> waiter : List.of(blocked, blockedHere, async, asyncAtTheBackend)) {
             assertThatThrownBy(() -> waiter.get(30, TimeUnit.SECONDS)).cause().isInstanceOf(SlocketException.class)
                     .hasMessageContaining("is closing");
         }
@@ -524,11 +526,13 @@ public abstract class LockRegistryContractTest {
                 .cause().isInstanceOf(SlocketException.class).hasMessageContaining("is closing");
 
         remote.release();
+        remoteForAsync.release();
         handedOver.release();
         LockRegistry third = newRegistry();
         try (HeldLock a = third.acquire("contract-withdraw-remote", LONG);
-                HeldLock b = third.acquire("contract-withdraw-local", LONG)) {
-            assertThat(a.isHeld() && b.isHeld()).as("a withdrawn waiter still holds").isTrue();
+                HeldLock b = third.acquire("contract-withdraw-local", LONG);
+                HeldLock c = third.acquire("contract-withdraw-async", LONG)) {
+            assertThat(a.isHeld() && b.isHeld() && c.isHeld()).as("a withdrawn waiter still holds").isTrue();
         }
     }
 

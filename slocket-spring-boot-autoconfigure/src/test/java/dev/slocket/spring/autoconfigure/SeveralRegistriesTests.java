@@ -82,13 +82,18 @@ class SeveralRegistriesTests {
     @Test
     void namedRegistriesAreClosedWithTheContext() {
         LockRegistry[] shared = new LockRegistry[1];
-        socketPrimaryAndFileRegistry().run(context -> {
-            shared[0] = context.getBean("slocket.registries.shared", LockRegistry.class);
-            shared[0].acquire("held-at-close", WAIT);
-            assertThat(files.resolve("held-at-close.lock")).isDirectory();
-        });
+        HeldLock[] held = new HeldLock[1];
+        socketPrimaryAndFileRegistry().withPropertyValues("spring.lifecycle.timeout-per-shutdown-phase=200ms")
+                .run(context -> {
+                    shared[0] = context.getBean("slocket.registries.shared", LockRegistry.class);
+                    held[0] = shared[0].acquire("held-at-close", WAIT);
+                    assertThat(files.resolve("held-at-close.lock")).isDirectory();
+                });
+        assertThatThrownBy(() -> shared[0].acquire("after-close")).hasMessageContaining("is closing");
+        assertThat(files.resolve("held-at-close.lock")).as("never released from under a holder that may still run")
+                .isDirectory();
+        held[0].release();
         assertThat(files.resolve("held-at-close.lock")).doesNotExist();
-        assertThatThrownBy(() -> shared[0].acquire("after-close")).hasMessageContaining("closed");
     }
 
     @Test
