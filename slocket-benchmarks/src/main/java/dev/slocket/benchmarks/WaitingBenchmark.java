@@ -37,18 +37,40 @@ public final class WaitingBenchmark {
     private WaitingBenchmark() {
     }
 
+    /**
+     * @param args none: every measurement, each backend in this JVM one after the other; or
+     *        {@code <backend> <names>} (memory, file or socket; 1 or 1000) for one measurement in a
+     *        fresh JVM, or {@code names} for the distinct-names measurement alone
+     */
     public static void main(String[] args) throws Exception {
-        Path directory = Files.createTempDirectory("slocket-waiting-");
-        System.out.printf("%-8s %-6s %8s %14s %18s%n", "backend", "names", "threads", "heap (MiB)", "bytes per waiter");
-        for (int names : new int[] {1, 1_000}) {
-            MemoryLockBackend shared = new MemoryLockBackend();
-            measure("memory", names, () -> new LocalLockRegistry(new SharedBackend(shared), null));
-            Path file = Files.createDirectories(directory.resolve("file-" + names));
-            measure("file", names, () -> Slocket.file(file));
-            Path socket = Files.createDirectories(directory.resolve("socket-" + names));
-            measure("socket", names, () -> Slocket.socket(socket));
+        Path directory = Files.createTempDirectory("sw");
+        System.out.printf("%-8s %-6s %8s %14s %18s %16s%n", "backend", "names", "threads", "heap (MiB)",
+                "bytes per waiter", "slocket threads");
+        if (args.length == 1) {
+            distinctNames();
+            return;
         }
-        distinctNames();
+        List<String> backends = (args.length == 2) ? List.of(args[0]) : List.of("memory", "file", "socket");
+        int[] nameCounts = (args.length == 2) ? new int[] {Integer.parseInt(args[1])} : new int[] {1, 1_000};
+        for (int names : nameCounts) {
+            for (String backend : backends) {
+                measure(backend, names, registries(backend, Files.createDirectories(directory.resolve(
+                        backend.charAt(0) + Integer.toString(names)))));
+            }
+        }
+        if (args.length == 0) {
+            distinctNames();
+        }
+    }
+
+    private static Supplier<LockRegistry> registries(String backend, Path directory) {
+        MemoryLockBackend shared = new MemoryLockBackend();
+        return switch (backend) {
+            case "memory" -> () -> new LocalLockRegistry(new SharedBackend(shared), null);
+            case "file" -> () -> Slocket.file(directory);
+            case "socket" -> () -> Slocket.socket(directory);
+            default -> throw new IllegalArgumentException("Unknown backend " + backend);
+        };
     }
 
     private static void measure(String backend, int names, Supplier<LockRegistry> registries) throws Exception {
@@ -67,8 +89,8 @@ public final class WaitingBenchmark {
             await().atMost(Duration.ofMinutes(1)).until(() -> waiter.locks().size() == names);
             int threads = threads() - threadsBefore;
             long heap = usedHeap() - heapBefore;
-            System.out.printf("%-8s %-6d %8d %14.1f %18d%n", backend, names, threads, heap / 1048576.0,
-                    heap / WAITERS);
+            System.out.printf("%-8s %-6d %8d %14.1f %18d %16d%n", backend, names, threads, heap / 1048576.0,
+                    heap / WAITERS, slocketThreads());
             waiting.forEach(future -> future.cancel(true));
             held.forEach(HeldLock::release);
         }
@@ -90,6 +112,12 @@ public final class WaitingBenchmark {
 
     private static int threads() {
         return ManagementFactory.getThreadMXBean().getThreadCount();
+    }
+
+    /** @return live threads of the library, all registries and backends together */
+    private static long slocketThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(thread -> thread.getName().startsWith("slocket-"))
+                .count();
     }
 
     private static long usedHeap() {
