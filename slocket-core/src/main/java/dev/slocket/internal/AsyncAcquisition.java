@@ -114,7 +114,7 @@ final class AsyncAcquisition extends Waiter {
         }
         result.whenComplete((lock, ex) -> {
             if (ex != null) {
-                abandon(ex);
+                leaveQueueOrBackend(ex);
             }
         });
         return result;
@@ -123,17 +123,8 @@ final class AsyncAcquisition extends Waiter {
     /** The registry is shutting down: leave the queue, or stop the backend's acquisition. */
     void withdrawForShutdown() {
         shutdown = true;
-        if (!started) {
-            return;
-        }
-        if (withdraw()) {
-            entry.remove(this);
-            leaveWithout(null, null);
-            return;
-        }
-        CompletableFuture<BackendLock> current = pending;
-        if (current != null) {
-            current.cancel(true);
+        if (started) {
+            leaveQueueOrBackend(null);
         }
     }
 
@@ -149,11 +140,16 @@ final class AsyncAcquisition extends Waiter {
         }
     }
 
-    /** The caller cancelled or failed the result: leave the queue, or stop the backend's acquisition. */
-    private void abandon(Throwable failure) {
+    /**
+     * Leaves the queue, or stops the backend's acquisition once the turn came (its completion then
+     * ends this acquisition).
+     *
+     * @param observedFailure why, for the observation, unless shutdown withdrew it
+     */
+    private void leaveQueueOrBackend(Throwable observedFailure) {
         if (withdraw()) {
             entry.remove(this);
-            leaveWithout(null, failure);
+            leaveWithout(null, observedFailure);
             return;
         }
         CompletableFuture<BackendLock> current = pending;

@@ -40,13 +40,4 @@ public final class WaitTimer {
         }
         return TIMER.schedule(task, deadline.remainingNanos(), TimeUnit.NANOSECONDS);
     }
-
-    /**
-     * @param delayNanos how long from now
-     * @param task what to do then
-     * @return cancels the task
-     */
-    public static Future<?> after(long delayNanos, Runnable task) {
-        return TIMER.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
-    }
 }
