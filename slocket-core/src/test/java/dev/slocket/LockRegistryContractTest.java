@@ -544,6 +544,8 @@ public abstract class LockRegistryContractTest {
                 .hasMessageContaining("control");
         assertThatThrownBy(() -> registry.acquire("x".repeat(256), LONG))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("255");
+        assertThatThrownBy(() -> registry.acquire("a\uD800", LONG)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unpaired surrogates");
         assertThatThrownBy(() -> registry.acquire(null, LONG)).isInstanceOf(IllegalArgumentException.class);
         assertThat(registry.locks()).isEmpty();
     }

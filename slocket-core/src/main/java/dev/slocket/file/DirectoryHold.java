@@ -4,7 +4,6 @@ import dev.slocket.spi.BackendLock;
 import dev.slocket.spi.LossListener;
 
 import java.io.IOException;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.NoSuchFileException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -16,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One hold of a lock directory: the mtime heartbeat, loss detection and release
- * (spec FL-31..FL-47).
+ * (spec FL-31..FL-47). Release never removes by path what it last stat'ed: the directory is
+ * renamed aside first and removed only if the renamed one is still ours ({@link MoveAside}).
  *
  * <p>Every {@code update} the heartbeat stats the directory; it must still have the file key and
  * mtime recorded at the last refresh, otherwise someone else owns it now. It then writes a new
@@ -34,6 +34,9 @@ final class DirectoryHold implements BackendLock {
 
     /** Retry delay after a failed refresh, whatever {@code update} is (FL-33). */
     private static final long RETRY_MILLIS = 1000;
+
+    /** How much earlier than its constructor the kernel may have stamped the lock directory. */
+    private static final long MKDIR_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final LockPaths paths;
 
@@ -55,9 +58,12 @@ final class DirectoryHold implements BackendLock {
 
     private long lastRefreshNanos;
 
-    private boolean released;
+    /** When the newest mtime that others see was taken, at the latest: others may take over {@code stale} after it. */
+    private volatile long validSinceNanos;
 
-    private boolean lost;
+    private volatile boolean released;
+
+    private volatile boolean lost;
 
     private ScheduledFuture<?> next;
 
@@ -72,6 +78,8 @@ final class DirectoryHold implements BackendLock {
         this.scheduler = scheduler;
         this.fs = fs;
         this.lastRefreshNanos = System.nanoTime();
+        // the kernel stamped the directory at mkdir, a little before this
+        this.validSinceNanos = lastRefreshNanos - MKDIR_MARGIN_NANOS;
     }
 
     void start() {
@@ -93,15 +101,13 @@ final class DirectoryHold implements BackendLock {
         return token;
     }
 
-    /** @return whether the hold is neither released nor lost */
-    boolean isValid() {
-        guard.lock();
-        try {
-            return !released && !lost;
-        }
-        finally {
-            guard.unlock();
-        }
+    /**
+     * @return whether the hold is neither released nor lost, and was refreshed within {@code stale}
+     *         (after that another process may take the lock over); reads no monitor
+     */
+    @Override
+    public boolean isValid() {
+        return !released && !lost && System.nanoTime() - validSinceNanos <= timing.staleNanos();
     }
 
     private void heartbeat() {
@@ -127,6 +133,7 @@ final class DirectoryHold implements BackendLock {
 
     /** @return why the lock is lost, or {@code null} when refreshed or retried later */
     private String refresh() {
+        long started = System.nanoTime();
         try {
             DirStamp current = fs.stat(paths.lockDir());
             if (!current.equals(recorded)) {
@@ -141,6 +148,7 @@ final class DirectoryHold implements BackendLock {
             }
             recorded = after;
             lastRefreshNanos = System.nanoTime();
+            validSinceNanos = started;
             schedule(timing.updateMillis());
             return null;
         }
@@ -183,20 +191,27 @@ final class DirectoryHold implements BackendLock {
         }
     }
 
+    /**
+     * Leaves a directory that is visibly not ours alone; otherwise moves it aside, checks that the
+     * moved one is ours, and only then removes it (see {@link MoveAside}), so a lock taken over
+     * between the check and the removal is put back, never removed.
+     */
     private void removeIfOurs() {
         try {
-            DirStamp current = fs.stat(paths.lockDir());
-            if (!current.equals(recorded)) {
+            if (!fs.stat(paths.lockDir()).equals(recorded)) {
                 log.warn("Not removing lock directory {} on release: it is no longer ours", paths.lockDir());
                 return;
             }
-            fs.delete(paths.lockDir());
+            MoveAside.Outcome outcome = MoveAside.removeIf(fs, paths.lockDir(), recorded);
+            if (outcome == MoveAside.Outcome.MISSING) {
+                log.warn("Lock directory {} was already gone on release", paths.lockDir());
+            }
+            else if (outcome == MoveAside.Outcome.NOT_OURS) {
+                log.warn("Not removing lock directory {} on release: it is no longer ours", paths.lockDir());
+            }
         }
         catch (NoSuchFileException ex) {
             log.warn("Lock directory {} was already gone on release", paths.lockDir());
-        }
-        catch (DirectoryNotEmptyException ex) {
-            log.warn("Lock directory {} is not empty; left in place until it goes stale", paths.lockDir());
         }
         catch (IOException ex) {
             log.warn("Could not remove lock directory {} on release; it goes stale in {}", paths.lockDir(),

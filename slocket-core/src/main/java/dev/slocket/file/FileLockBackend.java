@@ -9,7 +9,6 @@ import dev.slocket.spi.LossListener;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -25,8 +24,10 @@ import java.util.concurrent.CompletableFuture;
  * {@link StaleTakeover}); a hold that stops being ours is reported through the loss listener.
  * Waiters sleep on a {@link java.nio.file.WatchService} with a slow safety poll.
  *
- * <p>Fencing tokens come from a counter file {@code <encoded N>.lock.fence} beside the lock
- * directory; {@code <encoded N>.lock.takeover} serialises takeovers. Both are never deleted.
+ * <p>Fencing tokens come from the name's slot in the directory's shared counters file, and a
+ * byte-range lock of the name in its shared rights file serialises takeovers
+ * ({@link dev.slocket.spi.DirectoryState}); so nothing but {@code <encoded N>.lock} is kept per
+ * name, and only while the lock is held.
  */
 public final class FileLockBackend implements LockBackend {
 
@@ -34,9 +35,15 @@ public final class FileLockBackend implements LockBackend {
 
     private final LockDirEngine engine;
 
+    /** The real path of the backend directory, resolved once. */
+    private final Path directory;
+
+    private final boolean foldCase;
+
     /**
      * @param options the backend's options
-     * @throws LockBackendException if the directory cannot be created, is not a directory or is not writable
+     * @throws LockBackendException if the directory cannot be created, is not a writable directory, or could be
+     *         controlled by another user
      */
     public FileLockBackend(FileLockOptions options) {
         this(options, new StaleTakeover(), new RealLockFileSystem());
@@ -49,23 +56,14 @@ public final class FileLockBackend implements LockBackend {
      */
     FileLockBackend(FileLockOptions options, StaleTakeover takeover, LockFileSystem fs) {
         this.options = options;
-        prepareDirectory(options.directory(), fs);
-        this.engine = new LockDirEngine(takeover, fs);
-    }
-
-    private static void prepareDirectory(Path directory, LockFileSystem fs) {
         try {
-            fs.createDirectories(directory);
-        }
-        catch (FileAlreadyExistsException ex) {
-            throw new LockBackendException("File lock directory " + directory + " is not a directory", ex);
+            this.foldCase = fs.prepareDirectory(options.directory(), options.sharedGroup());
+            this.directory = fs.realPath(options.directory());
         }
         catch (IOException ex) {
-            throw new LockBackendException("Cannot create file lock directory " + directory + ": " + ex, ex);
+            throw new LockBackendException("File lock directory " + options.directory() + " is not usable: " + ex, ex);
         }
-        if (!fs.isWritable(directory)) {
-            throw new LockBackendException("File lock directory " + directory + " is not writable");
-        }
+        this.engine = new LockDirEngine(takeover, fs);
     }
 
     @Override
@@ -80,7 +78,7 @@ public final class FileLockBackend implements LockBackend {
 
     @Override
     public BackendLock acquire(String name, Deadline deadline, LossListener lossListener) throws InterruptedException {
-        LockPaths paths = LockPaths.forName(options.directory(), name);
+        LockPaths paths = LockPaths.forName(directory, name, foldCase);
         try {
             return engine.acquire(paths, options.timing(), deadline, options.watchPollInterval(), lossListener);
         }
@@ -92,14 +90,14 @@ public final class FileLockBackend implements LockBackend {
     /** Waits without a thread: watch events and the safety poll schedule the next attempt. */
     @Override
     public CompletableFuture<BackendLock> acquireAsync(String name, Deadline deadline, LossListener lossListener) {
-        LockPaths paths = LockPaths.forName(options.directory(), name);
+        LockPaths paths = LockPaths.forName(directory, name, foldCase);
         return engine.acquireAsync(paths, options.timing(), deadline, options.watchPollInterval(), lossListener,
                 ex -> failure("acquire", name, paths, ex));
     }
 
     @Override
     public boolean isLocked(String name) {
-        LockPaths paths = LockPaths.forName(options.directory(), name);
+        LockPaths paths = LockPaths.forName(directory, name, foldCase);
         try {
             return engine.isLocked(paths, options.timing());
         }
@@ -110,8 +108,8 @@ public final class FileLockBackend implements LockBackend {
 
     private LockBackendException failure(String action, String name, LockPaths paths, IOException ex) {
         String problem;
-        if (ex instanceof NoSuchFileException && !engine.fs().isDirectory(options.directory())) {
-            problem = "the lock directory " + options.directory() + " no longer exists";
+        if (ex instanceof NoSuchFileException && !engine.fs().isDirectory(directory)) {
+            problem = "the lock directory " + directory + " no longer exists";
         }
         else if (ex instanceof AccessDeniedException) {
             problem = "access denied to " + ex.getMessage();
@@ -132,7 +130,7 @@ public final class FileLockBackend implements LockBackend {
         details.put("stale", options.stale().toString());
         details.put("update", options.update().toString());
         details.put("takeovers", engine.takeovers());
-        return engine.fs().directoryProblem(options.directory(), details)
+        return engine.fs().directoryProblem(options.directory(), options.sharedGroup(), details)
                 .map(problem -> BackendStatus.down(problem, details)).orElseGet(() -> BackendStatus.up(details));
     }
 

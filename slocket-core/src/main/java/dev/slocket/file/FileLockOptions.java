@@ -12,8 +12,10 @@ import java.util.Objects;
  * @param timing the staleness threshold ({@code stale}, default 10 s, at least 2 s) and the
  *        heartbeat interval ({@code update}, default {@code stale/2}, between 1 s and {@code stale/2})
  * @param watchPollInterval the slow safety poll while waiting, on top of directory events (10 ms..60 s)
+ * @param sharedGroup the group whose users share the directory and its locks; {@code null} (the default)
+ *        for a directory private to the effective user; see README "Security"
  */
-public record FileLockOptions(Path directory, LockTiming timing, Duration watchPollInterval) {
+public record FileLockOptions(Path directory, LockTiming timing, Duration watchPollInterval, String sharedGroup) {
 
     /** Default safety poll while waiting. */
     public static final Duration DEFAULT_WATCH_POLL_INTERVAL = Duration.ofSeconds(1);
@@ -70,6 +72,8 @@ public record FileLockOptions(Path directory, LockTiming timing, Duration watchP
 
         private Duration watchPollInterval = DEFAULT_WATCH_POLL_INTERVAL;
 
+        private String sharedGroup;
+
         private Builder(Path directory) {
             this.directory = directory;
         }
@@ -101,8 +105,17 @@ public record FileLockOptions(Path directory, LockTiming timing, Duration watchP
             return this;
         }
 
+        /**
+         * @param value the group whose users share the lock directory; {@code null} for a private one
+         * @return this builder
+         */
+        public Builder sharedGroup(String value) {
+            this.sharedGroup = value;
+            return this;
+        }
+
         public FileLockOptions build() {
-            return new FileLockOptions(directory, new LockTiming(stale, update), watchPollInterval);
+            return new FileLockOptions(directory, new LockTiming(stale, update), watchPollInterval, sharedGroup);
         }
     }
 }

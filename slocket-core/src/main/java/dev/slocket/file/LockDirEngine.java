@@ -147,7 +147,7 @@ final class LockDirEngine implements AutoCloseable {
             throws IOException {
         long token;
         try {
-            token = fs.nextToken(paths.fenceFile());
+            token = fs.nextToken(paths);
         }
         catch (RuntimeException ex) {
             deleteQuietly(paths.lockDir());

@@ -23,12 +23,20 @@ interface LockFileSystem extends AutoCloseable {
      */
     void createDirectory(Path dir) throws IOException;
 
-    /** Creates {@code dir} and its missing parents. */
-    void createDirectories(Path dir) throws IOException;
+    /**
+     * Creates the backend directory if missing and checks that no other user controls it
+     * ({@link dev.slocket.spi.LockDirectoryGuard}); from then on the takeover sidecars and fencing
+     * counters in it are opened only through that check.
+     *
+     * @param dir the backend directory
+     * @param sharedGroup the group whose users share it; {@code null} for a private directory
+     * @return whether its file system treats names that differ only in case as one
+     * @throws dev.slocket.LockBackendException naming what another user could control, and what to do
+     * @throws IOException if it exists but is not a writable directory
+     */
+    boolean prepareDirectory(Path dir, String sharedGroup) throws IOException;
 
     boolean isDirectory(Path path);
-
-    boolean isWritable(Path path);
 
     /** Resolves symlinks; the path must exist. */
     Path realPath(Path path) throws IOException;
@@ -51,17 +59,20 @@ interface LockFileSystem extends AutoCloseable {
     void move(Path from, Path to, CopyOption... options) throws IOException;
 
     /**
-     * Takes an exclusive OS lock on {@code file} (created if missing) without waiting.
+     * Takes the exclusive OS lock that serialises takeovers of a lock without waiting: the whole
+     * {@link LockPaths#takeoverFile()} (created if missing), or the name's byte of the directory's
+     * shared rights file.
      *
      * @return the held lock, or {@code null} if someone else holds it
      */
-    OsLock tryLock(Path file) throws IOException;
+    OsLock tryLock(LockPaths paths) throws IOException;
 
     /**
-     * @param counterFile the fencing counter beside a lock directory
-     * @return the next fencing token
+     * @param paths a lock held by the caller
+     * @return its next fencing token, from {@link LockPaths#fenceFile()} or the name's slot of the
+     *         directory's shared counters
      */
-    long nextToken(Path counterFile);
+    long nextToken(LockPaths paths);
 
     /**
      * Registers {@code directory} for entry-deletion events.
@@ -73,10 +84,11 @@ interface LockFileSystem extends AutoCloseable {
     /**
      * The health check of a backend directory ({@link dev.slocket.spi.DirectoryCheck}).
      *
+     * @param sharedGroup the group whose users share it; {@code null} for a private directory
      * @param details receives what the check found
      * @return why the directory cannot take locks; empty when it can
      */
-    Optional<String> directoryProblem(Path directory, Map<String, Object> details);
+    Optional<String> directoryProblem(Path directory, String sharedGroup, Map<String, Object> details);
 
     /** Releases what this file system keeps open. */
     @Override

@@ -1,35 +1,50 @@
 package dev.slocket.file;
 
 import dev.slocket.spi.DirectoryCheck;
+import dev.slocket.spi.DirectoryState;
+import dev.slocket.spi.FencingCounterFile;
 import dev.slocket.spi.FencingCounters;
+import dev.slocket.spi.LockDirectoryGuard;
+import dev.slocket.spi.LockFileOpener;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.CopyOption;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Optional;
 
-/** The default {@link LockFileSystem}: {@link Files} on the real file system. */
+/**
+ * The default {@link LockFileSystem}: {@link Files} on the real file system. Sidecars and counters
+ * are never opened through a symbolic link; once {@link #prepareDirectory} has checked the backend
+ * directory, only files of this user (or the shared group) are used in it.
+ */
 final class RealLockFileSystem implements LockFileSystem {
 
     private static final int MAX_OPEN_COUNTERS = 64;
 
-    /** The fencing counters of recently used names, kept open (bounded; local file systems only). */
-    private final FencingCounters tokens = new FencingCounters(MAX_OPEN_COUNTERS);
+    /** The takeover right's index among a name's rights in the shared rights file. */
+    private static final int TAKEOVER_RIGHT = 2;
+
+    /** Opens sidecars and counters: only regular files, and in a prepared directory only ours. */
+    private volatile LockFileOpener opener = LockFileOpener.NO_LINKS;
+
+    /** The path form's fencing counters of recently used files, kept open (bounded; local file systems only). */
+    private final FencingCounters tokens = new FencingCounters(MAX_OPEN_COUNTERS, file -> opener.open(file));
 
     @Override
     public void createDirectory(Path dir) throws IOException {
@@ -37,18 +52,19 @@ final class RealLockFileSystem implements LockFileSystem {
     }
 
     @Override
-    public void createDirectories(Path dir) throws IOException {
-        Files.createDirectories(dir);
+    public boolean prepareDirectory(Path dir, String sharedGroup) throws IOException {
+        LockDirectoryGuard guard = LockDirectoryGuard.prepare(dir, sharedGroup,
+                PosixFilePermissions.fromString((sharedGroup != null) ? "rwxrwx---" : "rwx------"));
+        if (!Files.isWritable(dir)) {
+            throw new AccessDeniedException(dir.toString(), null, "the lock directory is not writable");
+        }
+        opener = guard;
+        return guard.caseInsensitive();
     }
 
     @Override
     public boolean isDirectory(Path path) {
         return Files.isDirectory(path);
-    }
-
-    @Override
-    public boolean isWritable(Path path) {
-        return Files.isWritable(path);
     }
 
     @Override
@@ -88,7 +104,8 @@ final class RealLockFileSystem implements LockFileSystem {
     @Override
     public void setMtime(Path path, long millis) throws IOException {
         FileTime time = FileTime.fromMillis(millis);
-        Files.getFileAttributeView(path, BasicFileAttributeView.class).setTimes(time, time, null);
+        Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                .setTimes(time, time, null);
     }
 
     @Override
@@ -102,8 +119,13 @@ final class RealLockFileSystem implements LockFileSystem {
     }
 
     @Override
-    public OsLock tryLock(Path file) throws IOException {
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    public OsLock tryLock(LockPaths paths) throws IOException {
+        if (paths.shared()) {
+            FileLock lock = DirectoryState.of(paths.parent(), opener)
+                    .tryLock(DirectoryState.rightPosition(paths.key(), TAKEOVER_RIGHT));
+            return (lock != null) ? lock::release : null;
+        }
+        FileChannel channel = opener.open(paths.takeoverFile());
         FileLock lock;
         try {
             lock = channel.tryLock();
@@ -123,8 +145,11 @@ final class RealLockFileSystem implements LockFileSystem {
     }
 
     @Override
-    public long nextToken(Path counterFile) {
-        return tokens.next(counterFile);
+    public long nextToken(LockPaths paths) {
+        if (paths.shared()) {
+            return DirectoryState.of(paths.parent(), opener).nextToken(paths.key(), FencingCounterFile.clockFloor());
+        }
+        return tokens.next(paths.fenceFile());
     }
 
     @Override
@@ -133,8 +158,8 @@ final class RealLockFileSystem implements LockFileSystem {
     }
 
     @Override
-    public Optional<String> directoryProblem(Path directory, Map<String, Object> details) {
-        return DirectoryCheck.problem(directory, details);
+    public Optional<String> directoryProblem(Path directory, String sharedGroup, Map<String, Object> details) {
+        return DirectoryCheck.problem(directory, sharedGroup, details);
     }
 
     @Override

@@ -1,14 +1,10 @@
 package dev.slocket.file;
 
 import java.io.IOException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -22,13 +18,14 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  * <li><b>Serialise.</b> Only the holder of an exclusive OS lock ({@link java.nio.channels.FileChannel#tryLock()})
- * on the sidecar {@code <lock dir>.takeover} may take over; the sidecar is never deleted, and
- * the OS drops the lock when its process dies, so a crashed contender never blocks others.
- * Inside one JVM a set of paths in progress guards the sidecar too, because a second channel
- * on the same file in one process would neither exclude nor be safe to close. A contender that
+ * may take over: the name's byte of the directory's shared rights file (the path form: the
+ * sidecar {@code <lock dir>.takeover}); the file is never deleted, and the OS drops the lock when
+ * its process dies, so a crashed contender never blocks others. Inside one JVM a set of lock
+ * directories in progress guards it too, because POSIX locks of one process do not exclude each
+ * other. A contender that
  * cannot get the lock at once treats the lock as busy and waits like any waiter.</li>
  * <li><b>Re-check.</b> Holding it, stat the lock directory again: it must still be stale.</li>
- * <li><b>Move aside atomically.</b> Rename the lock directory to a unique tombstone name in the
+ * <li><b>Move aside atomically</b> ({@link MoveAside}). Rename the lock directory to a unique tombstone name in the
  * same directory ({@code .slocket-tombstone-<uuid>}: a hidden name that no encoded lock name can
  * take). A rename moves exactly one directory, so there is no window in which a fresh lock
  * created by a plain {@code mkdir} could be deleted by name.</li>
@@ -79,15 +76,15 @@ final class StaleTakeover {
      */
     DirStamp takeOver(LockPaths paths, LockTiming timing, StalenessJudge judge, LockFileSystem fs, Creator creator)
             throws IOException {
-        Path takeoverFile = paths.takeoverFile();
-        if (!IN_PROGRESS.add(takeoverFile)) {
+        Path lockDir = paths.lockDir();
+        if (!IN_PROGRESS.add(lockDir)) {
             return null;
         }
-        try (LockFileSystem.OsLock osLock = fs.tryLock(takeoverFile)) {
+        try (LockFileSystem.OsLock osLock = fs.tryLock(paths)) {
             return osLock == null ? null : takeOverLocked(paths, timing, judge, fs, creator);
         }
         finally {
-            IN_PROGRESS.remove(takeoverFile);
+            IN_PROGRESS.remove(lockDir);
         }
     }
 
@@ -105,48 +102,17 @@ final class StaleTakeover {
             return null;
         }
         beforeMoveAside.run();
-        Path tombstone = lockDir.resolveSibling(".slocket-tombstone-" + UUID.randomUUID());
-        try {
-            fs.move(lockDir, tombstone, StandardCopyOption.ATOMIC_MOVE);
-        }
-        catch (NoSuchFileException ex) {
-            return creator.create();
-        }
-        DirStamp moved = fs.stat(tombstone);
-        if (!moved.equals(stale)) {
-            restore(fs, tombstone, lockDir);
+        MoveAside.Outcome outcome = MoveAside.removeIf(fs, lockDir, stale);
+        if (outcome == MoveAside.Outcome.NOT_OURS) {
             return null;
         }
-        removeTombstone(fs, tombstone);
         DirStamp created = creator.create();
-        if (created != null) {
+        if (created != null && outcome == MoveAside.Outcome.REMOVED) {
             long takeovers = count.incrementAndGet();
             log.warn("Took over stale lock {} (mtime {}, now {}, stale after {}; takeover #{})", lockDir,
                     stale.mtime(), Instant.now(), timing.stale(), takeovers);
         }
         return created;
-    }
-
-    private static void restore(LockFileSystem fs, Path tombstone, Path lockDir) throws IOException {
-        try {
-            fs.move(tombstone, lockDir);
-            log.warn("Lock {} was refreshed by its owner during a takeover; put it back", lockDir);
-        }
-        catch (FileAlreadyExistsException ex) {
-            // its owner's heartbeat now finds the directory changed and reports the loss
-            log.warn("Lock {} was refreshed during a takeover and could not be put back; its owner will see it lost",
-                    lockDir);
-            removeTombstone(fs, tombstone);
-        }
-    }
-
-    private static void removeTombstone(LockFileSystem fs, Path tombstone) throws IOException {
-        try {
-            fs.delete(tombstone);
-        }
-        catch (DirectoryNotEmptyException ex) {
-            log.warn("Stale lock directory moved to {} is not empty; left in place", tombstone);
-        }
     }
 
     /** Creates the lock directory with a plain {@code mkdir}. */

@@ -83,7 +83,14 @@ final class RegistryHeldLock implements HeldLock {
 
     @Override
     public boolean isHeld() {
-        return !released.get() && !isLost();
+        if (released.get() || isLost()) {
+            return false;
+        }
+        if (!backendLock.isValid()) {
+            markLost("the backend's hold ran out before it was renewed; another process may hold the lock");
+            return false;
+        }
+        return true;
     }
 
     LockObserver.ObservedLock observed() {

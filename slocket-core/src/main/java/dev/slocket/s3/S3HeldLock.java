@@ -251,6 +251,13 @@ final class S3HeldLock implements BackendLock {
         }
     }
 
+    /** Reports the loss at once when the lease ran out, so a resumed holder learns it before its timers run. */
+    @Override
+    public boolean isValid() {
+        expireIfDue();
+        return isHeld();
+    }
+
     private synchronized boolean isHeld() {
         return state == State.HELD;
     }

@@ -2,7 +2,6 @@ package dev.slocket.socket;
 
 import dev.slocket.LockBackendException;
 import dev.slocket.spi.Deadline;
-import dev.slocket.spi.FencingCounters;
 import dev.slocket.spi.LossListener;
 
 import java.io.IOException;
@@ -48,20 +47,17 @@ final class Contender {
     /** This backend's arbiters by socket path. */
     private final Map<Path, Arbiter> arbiters;
 
-    private final FencingCounters tokens;
-
     private final Set<PosixFilePermission> socketPermissions;
 
     private final long keepPlaceNanos;
 
     Contender(SocketLockOptions options, LockDirectory directory, PeerIdentity peers, Map<Path, Arbiter> arbiters,
-            FencingCounters tokens, Duration keptPlace) {
+            Duration keptPlace) {
         this.options = options;
         this.directory = directory;
         this.peers = peers;
         this.grants = new GrantWait(peers);
         this.arbiters = arbiters;
-        this.tokens = tokens;
         this.socketPermissions = (options.socketPermissions() != null)
                 ? PosixFilePermissions.fromString(options.socketPermissions()) : null;
         this.keepPlaceNanos = keptPlace.toNanos();
@@ -72,7 +68,7 @@ final class Contender {
      */
     SocketHold acquire(String name, Deadline deadline, LossListener lossListener) throws InterruptedException {
         LockPaths paths = directory.paths(name);
-        Sidecar sidecar = openSidecar(name, paths);
+        Sidecar sidecar = openSidecar(paths);
         try {
             Backoff backoff = new Backoff(options.reconnectBackoffMin(), options.reconnectBackoffMax());
             int retries = 0;
@@ -310,7 +306,7 @@ final class Contender {
         // the counter file's channel must not see an interrupt, or it would be closed mid-update
         boolean interrupted = Thread.interrupted();
         try {
-            hold.setToken(tokens.next(paths.token()));
+            hold.setToken(directory.nextToken(paths));
         }
         catch (RuntimeException ex) {
             hold.release();
@@ -325,13 +321,8 @@ final class Contender {
         return hold;
     }
 
-    private Sidecar openSidecar(String name, LockPaths paths) {
-        try {
-            return Sidecar.open(paths.sidecar());
-        }
-        catch (IOException ex) {
-            throw failure(name, paths, "server", ex);
-        }
+    private Sidecar openSidecar(LockPaths paths) {
+        return directory.sidecar(paths);
     }
 
     private static boolean take(Sidecar.Right right, String name, LockPaths paths) {

@@ -6,18 +6,23 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * What is at a lock path, from one {@code lstat}: nothing, a socket or something else, and which
- * file (device and inode) it is. Errors are classified this way rather than by parsing messages
- * (SL-53).
+ * file it is. Errors are classified this way rather than by parsing messages (SL-53).
+ *
+ * <p>A file is identified by its device, inode <em>and</em> modification time (nanoseconds where
+ * the file system keeps them): an inode number freed by a deleted socket may be given to the next
+ * socket bound at the same path, which then has a later modification time. Nothing changes a
+ * socket's modification time after bind (its permissions change its ctime only).
  *
  * @param kind what kind of file
- * @param fileKey the file's identity; {@code null} when missing
+ * @param identity the file's identity; {@code null} when missing
  */
-record FileState(Kind kind, Object fileKey) {
+record FileState(Kind kind, Identity identity) {
 
     /** What kind of file is at the path. */
     enum Kind {
@@ -36,10 +41,12 @@ record FileState(Kind kind, Object fileKey) {
      */
     static FileState of(Path path) {
         try {
-            Map<String, Object> attributes = Files.readAttributes(path, "unix:mode,fileKey", LinkOption.NOFOLLOW_LINKS);
+            Map<String, Object> attributes = Files.readAttributes(path, "unix:mode,fileKey,lastModifiedTime",
+                    LinkOption.NOFOLLOW_LINKS);
             int mode = (Integer) attributes.get("mode");
             Kind kind = ((mode & TYPE_MASK) == SOCKET_TYPE) ? Kind.SOCKET : Kind.OTHER;
-            return new FileState(kind, attributes.get("fileKey"));
+            return new FileState(kind, new Identity(attributes.get("fileKey"),
+                    (FileTime) attributes.get("lastModifiedTime")));
         }
         catch (NoSuchFileException ex) {
             return MISSING;
@@ -58,14 +65,16 @@ record FileState(Kind kind, Object fileKey) {
      * @throws IOException if the file cannot be read
      */
     static FileState ofBound(Path path) throws IOException {
-        Object identity = identity(path);
+        Identity identity = identity(path);
         return (identity != null) ? new FileState(Kind.SOCKET, identity) : MISSING;
     }
 
-    /** @return the file key of what is at {@code path}, {@code null} if nothing is there */
-    private static Object identity(Path path) throws IOException {
+    /** @return the identity of what is at {@code path}, {@code null} if nothing is there */
+    private static Identity identity(Path path) throws IOException {
         try {
-            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            return new Identity(attributes.fileKey(), attributes.lastModifiedTime());
         }
         catch (NoSuchFileException ex) {
             return null;
@@ -90,18 +99,27 @@ record FileState(Kind kind, Object fileKey) {
     }
 
     /**
-     * Compares identities only: a file with this state's device and inode is this very file, so
-     * its kind need not be read again.
+     * Compares identities only: a file with this state's device, inode and modification time is
+     * this very file, so its kind need not be read again.
      *
      * @param path the lock path
      * @return whether the file at {@code path} is still this one
      */
     boolean isStillAt(Path path) {
         try {
-            return Objects.equals(fileKey, identity(path));
+            return Objects.equals(identity, identity(path));
         }
         catch (IOException ex) {
             return kind == Kind.MISSING;
         }
+    }
+
+    /**
+     * Which file: device and inode, plus the modification time that tells a reused inode apart.
+     *
+     * @param fileKey device and inode
+     * @param mtime the modification time
+     */
+    record Identity(Object fileKey, FileTime mtime) {
     }
 }

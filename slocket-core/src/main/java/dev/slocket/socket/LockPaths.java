@@ -3,12 +3,14 @@ package dev.slocket.socket;
 import java.nio.file.Path;
 
 /**
- * The files of one lock name in the lock directory.
+ * Where one lock name lives in the lock directory.
  *
- * @param socket the lock socket {@code D/<encoded>.sock}; the socket file is the lock
- * @param sidecar the {@code .owner} file whose byte-range locks tell live owners from dead ones
- * @param token the fencing-token counter file
+ * @param socket the lock socket {@code D/<encoded>.sock}; the socket file is the lock, and the only
+ *        file kept per name (and only while the lock is held or awaited)
+ * @param sidecar the directory's shared rights file, whose byte-range locks tell live owners from
+ *        dead ones (see {@link Sidecar})
+ * @param key the name's key in the directory's shared state: its encoded file name
  * @param socketFileName the socket's file name, as directory watch events report it
  */
-record LockPaths(Path socket, Path sidecar, Path token, String socketFileName) {
+record LockPaths(Path socket, Path sidecar, String key, String socketFileName) {
 }

@@ -1,14 +1,10 @@
 package dev.slocket.socket;
 
+import dev.slocket.spi.DirectoryState;
+
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -16,110 +12,68 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code .owner} file beside a lock socket (SL-38) and its two byte-range locks, which the
- * kernel drops when a process dies: byte 0 is the <em>arbiter right</em> (held from before bind
- * until the socket file is gone), byte 1 the <em>grantee right</em> (held by a grantee, and by a
- * reclaimer while it replaces a stale socket).
+ * The two byte-range locks of one lock name, which the kernel drops when a process dies (SL-38):
+ * the <em>arbiter right</em> (held from before bind until the socket file is gone) and the
+ * <em>grantee right</em> (held by a grantee, and by a reclaimer while it replaces a stale socket).
+ * Both are bytes of the lock directory's shared rights file ({@link DirectoryState}), so no file
+ * is kept per name.
  *
- * <p>One shared {@link FileChannel} per sidecar per JVM (SL-44): closing any other channel on the
- * file would drop the JVM's POSIX locks on it. Each right is also exclusive inside the JVM, so a
- * right held by another backend in this JVM counts as held. Only {@code tryLock} and
- * {@code release} are used on the channel; neither closes it when the thread is interrupted.
+ * <p>One object per name per JVM while in use, on the JVM's one channel of the rights file
+ * (SL-44): closing any other channel on the file would drop the JVM's POSIX locks on it. Each
+ * right is also exclusive inside the JVM, so a right held by another backend in this JVM counts
+ * as held. Only {@code tryLock} and {@code release} are used on the channel.
  */
 final class Sidecar {
 
     private static final Logger log = LoggerFactory.getLogger(Sidecar.class);
 
-    /** Sidecars kept open though unused, so a lock taken again soon need not reopen its file. */
-    private static final int MAX_IDLE = 64;
+    private static final Map<Key, Sidecar> OPEN = new HashMap<>();
 
-    private static final Map<Path, Sidecar> OPEN = new HashMap<>();
+    private final Key key;
 
-    /** Guards {@link #OPEN} and {@link #IDLE}; not a monitor, as files are opened and closed under it. */
-    private static final ReentrantLock OPEN_GUARD = new ReentrantLock();
+    private final DirectoryState state;
 
-    /** The unused ones among {@link #OPEN}, least recently used first. */
-    private static final Map<Path, Sidecar> IDLE = new LinkedHashMap<>(16, 0.75f, true);
+    private final Right arbiterRight;
 
-    private final Path path;
-
-    private final FileChannel channel;
-
-    private final Right arbiterRight = new Right(0);
-
-    private final Right granteeRight = new Right(1);
+    private final Right granteeRight;
 
     private int references;
 
-    private Sidecar(Path path, FileChannel channel) {
-        this.path = path;
-        this.channel = channel;
+    private Sidecar(Key key, DirectoryState state) {
+        this.key = key;
+        this.state = state;
+        this.arbiterRight = new Right(DirectoryState.rightPosition(key.name(), 0));
+        this.granteeRight = new Right(DirectoryState.rightPosition(key.name(), 1));
     }
 
     /**
-     * @param path the sidecar file; created if missing, never deleted
-     * @return the JVM's sidecar for {@code path}, with one more reference; {@link #close()} it
+     * @param state the lock directory's state
+     * @param name the lock's key (its encoded file name)
+     * @return the JVM's sidecar for that name, with one more reference; {@link #close()} it
      */
-    static Sidecar open(Path path) throws IOException {
-        OPEN_GUARD.lock();
-        try {
-            Sidecar sidecar = OPEN.get(path);
-            if (sidecar == null) {
-                sidecar = new Sidecar(path, FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                        StandardOpenOption.WRITE));
-                OPEN.put(path, sidecar);
-            }
+    static Sidecar open(DirectoryState state, String name) {
+        Key key = new Key(state, name);
+        synchronized (OPEN) {
+            Sidecar sidecar = OPEN.computeIfAbsent(key, unused -> new Sidecar(key, state));
             sidecar.references++;
-            IDLE.remove(path);
             return sidecar;
-        }
-        finally {
-            OPEN_GUARD.unlock();
         }
     }
 
     /** @return this sidecar with one more reference */
     Sidecar retain() {
-        OPEN_GUARD.lock();
-        try {
+        synchronized (OPEN) {
             references++;
             return this;
         }
-        finally {
-            OPEN_GUARD.unlock();
-        }
     }
 
-    /**
-     * Drops one reference. An unused sidecar (no right is held by then) stays open among the
-     * {@value #MAX_IDLE} most recently used ones; older ones are closed, so memory stays bounded.
-     */
+    /** Drops one reference; the last one forgets the sidecar (no right is held by then). */
     void close() {
-        OPEN_GUARD.lock();
-        try {
-            if (--references > 0) {
-                return;
+        synchronized (OPEN) {
+            if (--references == 0) {
+                OPEN.remove(key, this);
             }
-            IDLE.put(path, this);
-            if (IDLE.size() > MAX_IDLE) {
-                Iterator<Sidecar> eldest = IDLE.values().iterator();
-                Sidecar evicted = eldest.next();
-                eldest.remove();
-                OPEN.remove(evicted.path);
-                evicted.closeChannel();
-            }
-        }
-        finally {
-            OPEN_GUARD.unlock();
-        }
-    }
-
-    private void closeChannel() {
-        try {
-            channel.close();
-        }
-        catch (IOException ex) {
-            log.debug("Closing sidecar {} failed", path, ex);
         }
     }
 
@@ -133,7 +87,7 @@ final class Sidecar {
         return granteeRight;
     }
 
-    /** One byte-range lock of the sidecar, exclusive across processes and inside the JVM. */
+    /** One byte-range lock, exclusive across processes and inside the JVM. */
     final class Right {
 
         private final long position;
@@ -149,7 +103,7 @@ final class Sidecar {
 
         /**
          * @return whether this right is now ours; {@code false} if anyone, here or elsewhere, holds it
-         * @throws IOException if the sidecar cannot be locked at all
+         * @throws IOException if the rights file cannot be locked at all
          */
         boolean tryTake() throws IOException {
             guard.lock();
@@ -157,11 +111,8 @@ final class Sidecar {
                 if (lock != null) {
                     return false;
                 }
-                lock = channel.tryLock(position, 1, false);
+                lock = state.tryLock(position);
                 return lock != null;
-            }
-            catch (OverlappingFileLockException ex) {
-                return false;
             }
             finally {
                 guard.unlock();
@@ -178,12 +129,16 @@ final class Sidecar {
                 lock.release();
             }
             catch (IOException ex) {
-                log.debug("Releasing byte {} of sidecar {} failed", position, path, ex);
+                log.debug("Releasing right {} of '{}' in {} failed", position, key.name(), state.rightsFile(), ex);
             }
             finally {
                 lock = null;
                 guard.unlock();
             }
         }
+    }
+
+    /** One name in one lock directory. */
+    private record Key(DirectoryState state, String name) {
     }
 }

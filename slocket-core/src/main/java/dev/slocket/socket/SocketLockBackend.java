@@ -5,7 +5,6 @@ import dev.slocket.spi.BackendLock;
 import dev.slocket.spi.BackendStatus;
 import dev.slocket.spi.DirectoryCheck;
 import dev.slocket.spi.Deadline;
-import dev.slocket.spi.FencingCounters;
 import dev.slocket.spi.LockBackend;
 import dev.slocket.spi.LockNames;
 import dev.slocket.spi.LossListener;
@@ -29,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * The Unix-domain-socket backend, wire-compatible with npm {@code slocket} 1.0.5: binding the
  * lock's socket holds the lock, later contenders connect and wait in FIFO order, the arbiter
  * hands over by writing {@code OK} to the longest waiter, and a closed connection releases.
- * Stale sockets of dead processes are reclaimed safely through the {@code .owner} sidecar's
- * byte-range locks. See {@code spec/socket-lock.md}.
+ * Stale sockets of dead processes are reclaimed safely through the sidecar rights, byte-range
+ * locks in the directory's shared rights file; fencing counters share one file too, so the
+ * directory holds only the sockets of locks in use plus two files. See {@code spec/socket-lock.md}.
  *
  * <p>Uses the JDK's own AF_UNIX channels: a plain {@code bind(2)} fails on any existing file, which
  * the protocol relies on (junixsocket's bind replaces regular files and unlistened sockets even with
@@ -39,8 +39,6 @@ import org.slf4j.LoggerFactory;
 public final class SocketLockBackend implements LockBackend {
 
     private static final Logger log = LoggerFactory.getLogger(SocketLockBackend.class);
-
-    private static final int MAX_OPEN_COUNTERS = 64;
 
     /**
      * How long the arbiter keeps the place of a grantee of another process that released, for a
@@ -56,13 +54,10 @@ public final class SocketLockBackend implements LockBackend {
 
     private final Contender contender;
 
-    /** The fencing counters of recently used names, kept open (bounded). */
-    private final FencingCounters tokens = new FencingCounters(MAX_OPEN_COUNTERS);
-
     /**
      * @param options the backend's options
      * @throws LockBackendException if the lock directory is missing and cannot be created, is not
-     *         a writable directory, or is too long for socket paths
+     *         a writable directory, could be controlled by another user, or is too long for socket paths
      */
     public SocketLockBackend(SocketLockOptions options) {
         this(options, KEPT_PLACE);
@@ -71,9 +66,10 @@ public final class SocketLockBackend implements LockBackend {
     /** With another kept-place time, for tests that must not depend on a scheduler's timing. */
     SocketLockBackend(SocketLockOptions options, Duration keptPlace) {
         this.options = options;
-        this.directory = LockDirectory.prepare(options.directory(), options.directoryPermissions());
+        this.directory = LockDirectory.prepare(options.directory(), options.sharedGroup(),
+                options.directoryPermissions());
         this.contender = new Contender(options, directory, PeerIdentity.of(options.requirePeerSameUser()), arbiters,
-                tokens, keptPlace);
+                keptPlace);
     }
 
     @Override
@@ -124,14 +120,8 @@ public final class SocketLockBackend implements LockBackend {
         return granteeAlive(paths);
     }
 
-    private static boolean granteeAlive(LockPaths paths) {
-        Sidecar sidecar;
-        try {
-            sidecar = Sidecar.open(paths.sidecar());
-        }
-        catch (IOException ex) {
-            return false;
-        }
+    private boolean granteeAlive(LockPaths paths) {
+        Sidecar sidecar = directory.sidecar(paths);
         try {
             Sidecar.Right right = sidecar.granteeRight();
             if (!right.tryTake()) {
@@ -162,7 +152,7 @@ public final class SocketLockBackend implements LockBackend {
         details.put("backend", type());
         details.put("directory", directory.path().toString());
         details.put("staleSocketPolicy", options.staleSocketPolicy().name());
-        return DirectoryCheck.problem(directory.path(), details)
+        return DirectoryCheck.problem(directory.path(), options.sharedGroup(), details)
                 .map(problem -> BackendStatus.down(problem, details)).orElseGet(() -> BackendStatus.up(details));
     }
 
@@ -176,6 +166,5 @@ public final class SocketLockBackend implements LockBackend {
         for (Arbiter arbiter : List.copyOf(arbiters.values())) {
             arbiter.shutdown();
         }
-        tokens.close();
     }
 }

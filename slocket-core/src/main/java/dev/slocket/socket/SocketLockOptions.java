@@ -1,9 +1,11 @@
 package dev.slocket.socket;
 
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Options of the Unix-socket backend ({@code ../shared/spec/socket-lock.md} SL-52).
@@ -19,10 +21,13 @@ import java.util.Objects;
  *        {@code null} leaves them to the umask
  * @param requirePeerSameUser grant only to, and accept grants only from, processes of the same uid (Linux)
  * @param handoverMode how a releasing arbiter passes the lock on (SL-43)
+ * @param sharedGroup the group whose users share the lock directory and its locks; {@code null} (the
+ *        default) for a directory private to the effective user. Members of the group are trusted
+ *        with each other's locks; see README "Security"
  */
 public record SocketLockOptions(Path directory, StaleSocketPolicy staleSocketPolicy, Duration watchPollInterval,
         Duration reconnectBackoffMin, Duration reconnectBackoffMax, int backlog, String directoryPermissions,
-        String socketPermissions, boolean requirePeerSameUser, HandoverMode handoverMode) {
+        String socketPermissions, boolean requirePeerSameUser, HandoverMode handoverMode, String sharedGroup) {
 
     public SocketLockOptions {
         Objects.requireNonNull(directory, "directory");
@@ -32,6 +37,7 @@ public record SocketLockOptions(Path directory, StaleSocketPolicy staleSocketPol
         requireBetween("reconnectBackoffMax", reconnectBackoffMax, reconnectBackoffMin, Duration.ofSeconds(5));
         Objects.requireNonNull(handoverMode, "handoverMode");
         requirePermissions("directoryPermissions", Objects.requireNonNull(directoryPermissions, "directoryPermissions"));
+        requireNoForeignWrite(directoryPermissions, sharedGroup);
         if (socketPermissions != null) {
             requirePermissions("socketPermissions", socketPermissions);
         }
@@ -61,6 +67,19 @@ public record SocketLockOptions(Path directory, StaleSocketPolicy staleSocketPol
         Objects.requireNonNull(value, name);
         if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
             throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", was " + value);
+        }
+    }
+
+    /** A directory this backend creates must meet the checks it makes (LockDirectoryGuard). */
+    private static void requireNoForeignWrite(String directoryPermissions, String sharedGroup) {
+        Set<PosixFilePermission> permissions = PosixFilePermissions.fromString(directoryPermissions);
+        if (permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+            throw new IllegalArgumentException("directoryPermissions must not let others write to the lock directory,"
+                    + " was '" + directoryPermissions + "'");
+        }
+        if (permissions.contains(PosixFilePermission.GROUP_WRITE) && sharedGroup == null) {
+            throw new IllegalArgumentException("directoryPermissions '" + directoryPermissions + "' let the group"
+                    + " write to the lock directory, which needs sharedGroup to be set");
         }
     }
 
@@ -95,6 +114,8 @@ public record SocketLockOptions(Path directory, StaleSocketPolicy staleSocketPol
         private boolean requirePeerSameUser = true;
 
         private HandoverMode handoverMode = HandoverMode.QUEUE;
+
+        private String sharedGroup;
 
         private Builder(Path directory) {
             this.directory = directory;
@@ -141,10 +162,19 @@ public record SocketLockOptions(Path directory, StaleSocketPolicy staleSocketPol
             return this;
         }
 
+        /**
+         * @param value the group whose users share the lock directory; {@code null} for a private one
+         * @return this builder
+         */
+        public Builder sharedGroup(String value) {
+            this.sharedGroup = value;
+            return this;
+        }
+
         public SocketLockOptions build() {
             return new SocketLockOptions(directory, staleSocketPolicy, watchPollInterval, reconnectBackoffMin,
                     reconnectBackoffMax, backlog, directoryPermissions, socketPermissions, requirePeerSameUser,
-                    handoverMode);
+                    handoverMode, sharedGroup);
         }
     }
 }

@@ -6,7 +6,7 @@ package dev.slocket.socket;
 public enum StaleSocketPolicy {
 
     /**
-     * Reclaim it safely when no live process owns it (the {@code .owner} sidecar locks tell).
+     * Reclaim it safely when no live process owns it (the sidecar rights, byte-range locks of the directory's shared rights file, tell).
      * The default.
      */
     RECLAIM,

@@ -5,14 +5,15 @@ import java.lang.invoke.VarHandle;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * {@link FencingCounterFile}s kept mapped into memory between acquisitions, so a token costs one
@@ -32,7 +33,8 @@ import java.util.Set;
  * is mapped only on a local file system, where every process of the machine shares one page cache;
  * on a network file system a kept mapping may show a stale value and hand out a token twice, so
  * there every call opens the file afresh. A counter file replaced, deleted or shortened since it
- * was mapped (another inode at its path, or too short) is mapped again.
+ * was mapped (another inode at its path, or too short) is mapped again. Every open goes through
+ * the {@link LockFileOpener}, so a link or another user's file planted at the path is refused.
  */
 public final class FencingCounters implements AutoCloseable {
 
@@ -50,21 +52,37 @@ public final class FencingCounters implements AutoCloseable {
 
     private boolean closed;
 
+    private final LockFileOpener opener;
+
+    private final LongSupplier floor;
+
     /**
      * @param capacity how many counter files may stay mapped at once; at least 1
+     * @param opener opens (or creates) a counter file, refusing what another user may have planted
      */
-    public FencingCounters(int capacity) {
+    public FencingCounters(int capacity, LockFileOpener opener) {
+        this(capacity, opener, FencingCounterFile::clockFloor);
+    }
+
+    /**
+     * @param capacity how many counter files may stay mapped at once; at least 1
+     * @param opener opens (or creates) a counter file
+     * @param floor the smallest token to hand out at the moment ({@link FencingCounterFile#clockFloor()})
+     */
+    FencingCounters(int capacity, LockFileOpener opener, LongSupplier floor) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
         }
         this.capacity = capacity;
+        this.opener = opener;
+        this.floor = floor;
         this.mapped = new LinkedHashMap<>(16, 0.75f, true);
         this.localDirectories = new LinkedHashMap<>(16, 0.75f, true);
     }
 
     /**
      * @param counterFile the counter file; created if missing
-     * @return the new token, one more than the last one stored
+     * @return the new token: {@code max(stored + 1, floor)}
      * @throws dev.slocket.LockBackendException if the file cannot be read or written, or is corrupt
      */
     public long next(Path counterFile) {
@@ -76,14 +94,15 @@ public final class FencingCounters implements AutoCloseable {
             throw FencingCounterFile.failure(counterFile, ex);
         }
         if (counter == null) {
-            return FencingCounterFile.next(counterFile);
+            return FencingCounterFile.next(counterFile, opener, floor.getAsLong());
         }
         byte[] stored = new byte[WIDTH];
         counter.buffer().get(0, stored);
         if (!isDigitsOrBlank(stored)) {
-            return FencingCounterFile.next(counterFile);
+            return FencingCounterFile.next(counterFile, opener, floor.getAsLong());
         }
-        long next = FencingCounterFile.parse(stored, WIDTH, counterFile) + 1;
+        long next = FencingCounterFile.successor(FencingCounterFile.parse(stored, WIDTH, counterFile),
+                floor.getAsLong());
         byte[] digits = FencingCounterFile.digits(next);
         for (int i = 0; i < WIDTH; i++) {
             if (stored[i] != digits[i]) {
@@ -120,8 +139,7 @@ public final class FencingCounters implements AutoCloseable {
             return null;
         }
         Counter counter;
-        try (FileChannel channel = FileChannel.open(counterFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
+        try (FileChannel channel = opener.open(counterFile)) {
             counter = new Counter(channel.map(FileChannel.MapMode.READ_WRITE, 0, WIDTH), fileKeyIfLongEnough(counterFile));
         }
         synchronized (mapped) {
@@ -160,7 +178,8 @@ public final class FencingCounters implements AutoCloseable {
     /** @return the file's identity, or {@code null} if it is missing or shorter than the digits */
     private static Object fileKeyIfLongEnough(Path file) throws IOException {
         try {
-            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
             return (attributes.size() >= WIDTH) ? attributes.fileKey() : null;
         }
         catch (NoSuchFileException ex) {

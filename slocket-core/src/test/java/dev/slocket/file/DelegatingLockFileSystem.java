@@ -43,21 +43,15 @@ class DelegatingLockFileSystem implements LockFileSystem {
     }
 
     @Override
-    public void createDirectories(Path dir) throws IOException {
-        count("createDirectories");
-        real.createDirectories(dir);
+    public boolean prepareDirectory(Path dir, String sharedGroup) throws IOException {
+        count("prepareDirectory");
+        return real.prepareDirectory(dir, sharedGroup);
     }
 
     @Override
     public boolean isDirectory(Path path) {
         count("isDirectory");
         return real.isDirectory(path);
-    }
-
-    @Override
-    public boolean isWritable(Path path) {
-        count("isWritable");
-        return real.isWritable(path);
     }
 
     @Override
@@ -91,15 +85,15 @@ class DelegatingLockFileSystem implements LockFileSystem {
     }
 
     @Override
-    public OsLock tryLock(Path file) throws IOException {
+    public OsLock tryLock(LockPaths paths) throws IOException {
         count("tryLock");
-        return real.tryLock(file);
+        return real.tryLock(paths);
     }
 
     @Override
-    public long nextToken(Path counterFile) {
+    public long nextToken(LockPaths paths) {
         count("nextToken");
-        return real.nextToken(counterFile);
+        return real.nextToken(paths);
     }
 
     @Override
@@ -109,9 +103,9 @@ class DelegatingLockFileSystem implements LockFileSystem {
     }
 
     @Override
-    public Optional<String> directoryProblem(Path directory, Map<String, Object> details) {
+    public Optional<String> directoryProblem(Path directory, String sharedGroup, Map<String, Object> details) {
         count("directoryProblem");
-        return real.directoryProblem(directory, details);
+        return real.directoryProblem(directory, sharedGroup, details);
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.slocket.LockLoss;
 import dev.slocket.LockRegistry;
 import dev.slocket.LockTimeoutException;
 import dev.slocket.Slocket;
+import dev.slocket.spi.FencingCounterFile;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -74,14 +75,15 @@ class FileLockBackendTest {
     /** FL-17, FL-59: the lock is the empty directory {@code <encoded name>.lock}; sidecars sit beside it. */
     @Test
     void lockIsAnEmptyDirectoryNamedLikeProperLockfilesWithCountersBeside() throws Exception {
+        long floor = FencingCounterFile.clockFloor();
         try (HeldLock lock = registry().acquire("a b/c", Duration.ZERO)) {
             Path lockDir = directory.resolve("a%20b%2Fc.lock");
             assertThat(lockDir).isDirectory().isEmptyDirectory();
-            assertThat(directory.resolve("a%20b%2Fc.lock.fence")).isRegularFile();
-            assertThat(lock.fencingToken()).isEqualTo(1);
+            assertThat(directory.resolve(".slocket-tokens")).isRegularFile();
+            assertThat(lock.fencingToken()).isGreaterThanOrEqualTo(floor);
         }
         assertThat(directory.resolve("a%20b%2Fc.lock")).doesNotExist();
-        assertThat(directory.resolve("a%20b%2Fc.lock.fence")).isRegularFile();
+        assertThat(directory).isDirectoryNotContaining(path -> path.getFileName().toString().startsWith("a%20b%2Fc"));
     }
 
     /** FL-53, FL-54: "is it locked by anyone": held (even by us) yes; free or stale no. */

@@ -19,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongUnaryOperator;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -147,7 +148,7 @@ class FileLockFaultTest {
         assertThat(mtime(lockDir)).isEqualTo(old);
         try (var entries = Files.list(directory)) {
             assertThat(entries.map(path -> path.getFileName().toString()))
-                    .containsExactlyInAnyOrder("stuck.lock", "stuck.lock.takeover");
+                    .containsExactlyInAnyOrder("stuck.lock", ".slocket-rights", ".slocket-tokens");
         }
         assertThat(backend.takeovers()).isZero();
     }
@@ -265,6 +266,42 @@ class FileLockFaultTest {
         assertThat(fs.calls("setMtime")).isEqualTo(writesAtRelease);
         assertThat(losses).isEmpty();
         newLock.release();
+    }
+
+    /**
+     * A lock taken over by someone else right after its old holder checked it on release (the
+     * holder had stalled past {@code stale}): release moves it aside, sees that it is not the
+     * directory it held, and puts it back instead of removing it by path.
+     */
+    @Test
+    void releaseNeverRemovesALockTakenOverAfterItsCheck() throws Exception {
+        Path lockDir = directory.resolve("raced.lock");
+        AtomicBoolean armed = new AtomicBoolean();
+        DelegatingLockFileSystem fs = new DelegatingLockFileSystem() {
+            @Override
+            public DirStamp stat(Path path) throws IOException {
+                DirStamp stamp = super.stat(path);
+                if (path.equals(lockDir) && armed.compareAndSet(true, false)) {
+                    Path old = directory.resolve("old-raced");
+                    Files.move(lockDir, old);
+                    Files.createDirectory(lockDir);
+                    Files.delete(old);
+                }
+                return stamp;
+            }
+        };
+        FileLockBackend backend = new FileLockBackend(FileLockOptions.builder(directory)
+                .stale(Duration.ofSeconds(30)).build(), new StaleTakeover(), fs);
+        backends.add(backend);
+        BackendLock lock = lockNow(backend, "raced");
+        armed.set(true);
+        lock.release();
+        assertThat(armed).as("the release checked the directory").isFalse();
+        assertThat(lockDir).as("the other holder's lock").isDirectory();
+        try (Stream<Path> entries = Files.list(directory)) {
+            assertThat(entries.map(Path::getFileName).map(Path::toString))
+                    .noneMatch(name -> name.startsWith(".slocket-tombstone-"));
+        }
     }
 
     private static void sleep(Duration duration) throws IOException {

@@ -64,11 +64,11 @@ class FileLockFileSystemTest {
             assertThat(backend.isLocked("a")).isFalse();
             assertThat(losses).isEmpty();
         }
-        assertThat(List.of("createDirectories", "isWritable", "createDirectory", "stat", "setMtime", "delete",
+        assertThat(List.of("prepareDirectory", "createDirectory", "stat", "setMtime", "delete",
                 "move", "tryLock", "nextToken", "watchDeletions", "directoryProblem")).allSatisfy(
                         operation -> assertThat(fs.calls(operation)).as(operation).isPositive());
-        assertThat(realRoot.resolve("a.lock.fence")).isRegularFile();
-        assertThat(realRoot.resolve("b.lock.takeover")).isRegularFile();
+        assertThat(realRoot.resolve(".slocket-tokens")).isRegularFile();
+        assertThat(realRoot.resolve(".slocket-rights")).isRegularFile();
     }
 
     /** FL-12 for the path form: lock (realpath on), check, heartbeat and unlock through the injected file system only. */

@@ -90,7 +90,7 @@ class RealLockFileSystemTest {
     /** FL-24: the takeover's OS lock is exclusive inside one JVM too, and free again once closed. */
     @Test
     void tryLockIsExclusiveWithinTheJvm() throws Exception {
-        Path sidecar = directory.resolve("a.lock.takeover");
+        LockPaths sidecar = LockPaths.forLockDir(directory.resolve("a.lock"));
         try (LockFileSystem.OsLock first = fs.tryLock(sidecar)) {
             assertThat(first).isNotNull();
             assertThat(fs.tryLock(sidecar)).isNull();

@@ -37,18 +37,13 @@ final class RelocatingLockFileSystem extends DelegatingLockFileSystem {
     }
 
     @Override
-    public void createDirectories(Path dir) throws IOException {
-        super.createDirectories(toReal(dir));
+    public boolean prepareDirectory(Path dir, String sharedGroup) throws IOException {
+        return super.prepareDirectory(toReal(dir), sharedGroup);
     }
 
     @Override
     public boolean isDirectory(Path path) {
         return super.isDirectory(toReal(path));
-    }
-
-    @Override
-    public boolean isWritable(Path path) {
-        return super.isWritable(toReal(path));
     }
 
     @Override
@@ -77,18 +72,23 @@ final class RelocatingLockFileSystem extends DelegatingLockFileSystem {
     }
 
     @Override
-    public OsLock tryLock(Path file) throws IOException {
-        return super.tryLock(toReal(file));
+    public OsLock tryLock(LockPaths paths) throws IOException {
+        return super.tryLock(toReal(paths));
     }
 
     @Override
-    public long nextToken(Path counterFile) {
-        return super.nextToken(toReal(counterFile));
+    public long nextToken(LockPaths paths) {
+        return super.nextToken(toReal(paths));
+    }
+
+    private LockPaths toReal(LockPaths paths) {
+        return new LockPaths(toReal(paths.lockDir()), toReal(paths.takeoverFile()), toReal(paths.fenceFile()),
+                paths.key());
     }
 
     @Override
-    public Optional<String> directoryProblem(Path directory, Map<String, Object> details) {
-        return super.directoryProblem(toReal(directory), details);
+    public Optional<String> directoryProblem(Path directory, String sharedGroup, Map<String, Object> details) {
+        return super.directoryProblem(toReal(directory), sharedGroup, details);
     }
 
     /** Events would name real paths, so none are reported: waiters poll. */

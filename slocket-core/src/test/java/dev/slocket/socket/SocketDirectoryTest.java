@@ -6,6 +6,7 @@ import dev.slocket.spi.Deadline;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 
@@ -36,15 +37,26 @@ class SocketDirectoryTest {
     }
 
     @Test
-    void appliesConfiguredModes() throws Exception {
+    void appliesConfiguredModesAndTheSharedGroup() throws Exception {
         Path directory = root.resolve("shared");
-        SocketLockBackend backend = new SocketLockBackend(SocketLockOptions.builder(directory)
+        String group = Files.readAttributes(root, PosixFileAttributes.class).group().getName();
+        SocketLockBackend backend = new SocketLockBackend(SocketLockOptions.builder(directory).sharedGroup(group)
                 .directoryPermissions("rwxrwx---").socketPermissions("rw-rw----").build());
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory))).isEqualTo("rwxrwx---");
+        assertThat(Files.readAttributes(directory, PosixFileAttributes.class).group().getName()).isEqualTo(group);
+        assertThat((Integer) Files.getAttribute(directory, "unix:mode") & 07777).as("setgid, group rwx").isEqualTo(02770);
         BackendLock lock = backend.acquire("group", Deadline.after(Duration.ZERO), reason -> { });
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(backend.socketPath("group"))))
                 .isEqualTo("rw-rw----");
         lock.release();
+    }
+
+    @Test
+    void groupOrOthersWriteIsRefusedUnlessAGroupIsShared() {
+        assertThatThrownBy(() -> SocketLockOptions.builder(root).directoryPermissions("rwxrwx---").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sharedGroup");
+        assertThatThrownBy(() -> SocketLockOptions.builder(root).directoryPermissions("rwxrwxrwx").sharedGroup("root")
+                .build()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("others");
     }
 
     @Test

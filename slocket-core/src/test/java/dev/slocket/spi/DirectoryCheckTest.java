@@ -20,7 +20,7 @@ class DirectoryCheckTest {
     @Test
     void aPrivateDirectoryOfThisUserIsUsable(@TempDir Path directory) throws Exception {
         Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
-        assertThat(DirectoryCheck.problem(directory, details)).isEmpty();
+        assertThat(DirectoryCheck.problem(directory, null, details)).isEmpty();
         assertThat(details).containsEntry("owner", System.getProperty("user.name"))
                 .containsEntry("permissions", "rwx------");
         assertThat(directory).isEmptyDirectory();
@@ -28,27 +28,37 @@ class DirectoryCheckTest {
 
     @Test
     void missingDirectoryOrFile(@TempDir Path parent) throws Exception {
-        assertThat(DirectoryCheck.problem(parent.resolve("missing"), details)).get(STRING)
+        assertThat(DirectoryCheck.problem(parent.resolve("missing"), null, details)).get(STRING)
                 .contains("does not exist");
         Path file = Files.createFile(parent.resolve("file"));
-        assertThat(DirectoryCheck.problem(file, details)).get(STRING).contains("is not a directory");
+        assertThat(DirectoryCheck.problem(file, null, details)).get(STRING).contains("is not a directory");
     }
 
     @Test
     void aDirectoryEveryoneCanWriteIsRefused(@TempDir Path directory) throws Exception {
         Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxrwxrwx"));
-        assertThat(DirectoryCheck.problem(directory, details)).get(STRING).contains("writable by every user");
+        assertThat(DirectoryCheck.problem(directory, null, details)).get(STRING).contains("writable by every user");
     }
 
     @Test
-    void aGroupWritableDirectoryOfAnotherUserIsShared(@TempDir Path directory) throws Exception {
-        String other = System.getProperty("user.name").equals("nobody") ? "root" : "nobody";
-        Files.setOwner(directory, directory.getFileSystem().getUserPrincipalLookupService()
-                .lookupPrincipalByName(other));
+    void aGroupWritableDirectoryOfAnotherUserIsUsableOnlyAsTheConfiguredSharedGroup(@TempDir Path directory)
+            throws Exception {
+        Files.setAttribute(directory, "unix:uid", 65534);
         Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
-        assertThat(DirectoryCheck.problem(directory, details)).get(STRING).contains("belongs to " + other);
+        assertThat(DirectoryCheck.problem(directory, null, details)).get(STRING).contains("not to this process's user")
+                .contains("uid 65534");
         Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxrwx---"));
-        assertThat(DirectoryCheck.problem(directory, details).filter(problem -> problem.contains("belongs to")))
-                .isEmpty();
+        assertThat(DirectoryCheck.problem(directory, null, details)).get(STRING).contains("not to this process's user");
+        String group = details.get("group").toString();
+        assertThat(DirectoryCheck.problem(directory, "not-" + group, details)).get(STRING)
+                .contains("does not belong to the configured shared group not-" + group);
+        assertThat(DirectoryCheck.problem(directory, group, details)).isEmpty();
+    }
+
+    @Test
+    void aGroupWritableDirectoryOfThisUserIsRefusedUnlessShared(@TempDir Path directory) throws Exception {
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxrwx---"));
+        assertThat(DirectoryCheck.problem(directory, null, details)).get(STRING).contains("writable by its group")
+                .contains("chmod g-w");
     }
 }

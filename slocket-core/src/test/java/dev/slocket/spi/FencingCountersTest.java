@@ -18,7 +18,7 @@ class FencingCountersTest {
     @TempDir
     Path directory;
 
-    private final FencingCounters counters = new FencingCounters(2);
+    private final FencingCounters counters = new FencingCounters(2, LockFileOpener.NO_LINKS, () -> 0);
 
     @AfterEach
     void close() {
@@ -58,9 +58,9 @@ class FencingCountersTest {
     void seesTokensThatOthersWroteMeanwhile() {
         Path counter = directory.resolve("b.token");
         assertThat(counters.next(counter)).isEqualTo(1);
-        assertThat(FencingCounterFile.next(counter)).isEqualTo(2);
+        assertThat(FencingCounterFile.next(counter, LockFileOpener.NO_LINKS, 0)).isEqualTo(2);
         assertThat(counters.next(counter)).isEqualTo(3);
-        assertThat(FencingCounterFile.next(counter)).isEqualTo(4);
+        assertThat(FencingCounterFile.next(counter, LockFileOpener.NO_LINKS, 0)).isEqualTo(4);
     }
 
     @Test
@@ -82,6 +82,15 @@ class FencingCountersTest {
             for (int name = 0; name < 5; name++) {
                 assertThat(counters.next(directory.resolve(name + ".token"))).isEqualTo(round);
             }
+        }
+    }
+
+    @Test
+    void neverHandsOutLessThanTheFloor() {
+        Path counter = directory.resolve("h.token");
+        try (FencingCounters clocked = new FencingCounters(2, LockFileOpener.NO_LINKS, () -> 1_000)) {
+            assertThat(clocked.next(counter)).isEqualTo(1_000);
+            assertThat(clocked.next(counter)).isEqualTo(1_001);
         }
     }
 

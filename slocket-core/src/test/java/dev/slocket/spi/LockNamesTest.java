@@ -20,6 +20,29 @@ class LockNamesTest {
     }
 
     @Test
+    void unpairedSurrogatesAreRejectedNamingTheRulePairedOnesAreKept() {
+        for (String name : List.of("a\uD800", "a\uDC00b", "\uDC00\uD800", "\uD83D")) {
+            assertThatThrownBy(() -> LockNames.encode(name)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("unpaired surrogates");
+        }
+        assertThat(LockNames.encode("a\uD83D\uDE00")).isEqualTo("a%F0%9F%98%80").isNotEqualTo(LockNames.encode("a?"));
+    }
+
+    @Test
+    void onACaseInsensitiveFileSystemNamesThatDifferOnlyInCaseStayDistinct() {
+        List<String> names = List.of("Report", "report", "REPORT", "a%41", "aA", "aa", "%2e", "%2E", "x".repeat(200)
+                + "A", "x".repeat(200) + "a");
+        Set<String> folded = new HashSet<>();
+        for (String name : names) {
+            folded.add(LockNames.encode(name, 120, true).toLowerCase(java.util.Locale.ROOT));
+        }
+        assertThat(folded).as("distinct even when compared ignoring case").hasSize(names.size());
+        assertThat(LockNames.encode("Report", true)).isEqualTo("%52eport");
+        assertThat(LockNames.encode("Report")).as("case-sensitive file systems keep the Node encoding")
+                .isEqualTo("Report");
+    }
+
+    @Test
     void neverMapsToDotEntriesOrHiddenFiles() {
         assertThat(LockNames.encode(".")).isEqualTo("%2E");
         assertThat(LockNames.encode("..")).isEqualTo("%2E.");

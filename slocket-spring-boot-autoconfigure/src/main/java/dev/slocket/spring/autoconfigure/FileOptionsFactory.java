@@ -20,6 +20,7 @@ final class FileOptionsFactory {
                 .stale(file.getStale())
                 .update(file.getUpdate())
                 .watchPollInterval(file.getWatchPollInterval())
+                .sharedGroup(file.getSharedGroup())
                 .build());
     }
 }

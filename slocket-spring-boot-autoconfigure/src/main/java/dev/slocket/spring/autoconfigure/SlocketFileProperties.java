@@ -36,6 +36,13 @@ public class SlocketFileProperties {
      */
     private Duration watchPollInterval = Duration.ofSeconds(1);
 
+    /**
+     * The group whose users share the lock directory and each other's locks (the directory must
+     * have this group and must not be writable by others); unset for a directory private to the
+     * process's user, which is then refused if another user owns it or its group may write it.
+     */
+    private String sharedGroup;
+
     public Path getDirectory() {
         return directory;
     }
@@ -66,5 +73,13 @@ public class SlocketFileProperties {
 
     public void setWatchPollInterval(Duration watchPollInterval) {
         this.watchPollInterval = watchPollInterval;
+    }
+
+    public String getSharedGroup() {
+        return sharedGroup;
+    }
+
+    public void setSharedGroup(String sharedGroup) {
+        this.sharedGroup = sharedGroup;
     }
 }

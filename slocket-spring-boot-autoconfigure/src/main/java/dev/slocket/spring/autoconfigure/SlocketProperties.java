@@ -167,6 +167,13 @@ public class SlocketProperties {
          */
         private HandoverMode handoverMode = HandoverMode.QUEUE;
 
+        /**
+         * The group whose users share the lock directory and each other's locks (the directory must
+         * have this group and must not be writable by others); unset for a directory private to the
+         * process's user, which is then refused if another user owns it or its group may write it.
+         */
+        private String sharedGroup;
+
         public Path getDirectory() {
             return directory;
         }
@@ -245,6 +252,14 @@ public class SlocketProperties {
 
         public void setHandoverMode(HandoverMode handoverMode) {
             this.handoverMode = handoverMode;
+        }
+
+        public String getSharedGroup() {
+            return sharedGroup;
+        }
+
+        public void setSharedGroup(String sharedGroup) {
+            this.sharedGroup = sharedGroup;
         }
     }
 }

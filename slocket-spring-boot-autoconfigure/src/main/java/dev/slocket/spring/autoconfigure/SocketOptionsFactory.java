@@ -25,6 +25,7 @@ final class SocketOptionsFactory {
                 .socketPermissions(socket.getSocketPermissions())
                 .requirePeerSameUser(socket.isRequirePeerSameUser())
                 .handoverMode(socket.getHandoverMode())
+                .sharedGroup(socket.getSharedGroup())
                 .build());
     }
 }

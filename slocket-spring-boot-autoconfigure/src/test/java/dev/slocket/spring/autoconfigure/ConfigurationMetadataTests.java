@@ -17,7 +17,8 @@ class ConfigurationMetadataTests {
 
     /** Keys whose absence of a value is their default. */
     private static final Set<String> NO_DEFAULT = Set.of("slocket.wait-timeout", "slocket.file.update",
-            "slocket.s3.bucket", "slocket.s3.endpoint", "slocket.s3.region", "slocket.registries");
+            "slocket.s3.bucket", "slocket.s3.endpoint", "slocket.s3.region", "slocket.registries",
+            "slocket.socket.shared-group", "slocket.file.shared-group");
 
     private final Object metadata = read();
 

@@ -1,6 +1,7 @@
 package dev.slocket.spring.autoconfigure;
 
 import dev.slocket.HeldLock;
+import dev.slocket.LockBackendException;
 import dev.slocket.LockRegistry;
 import dev.slocket.LockTimeoutException;
 import dev.slocket.Slocket;
@@ -9,8 +10,12 @@ import dev.slocket.socket.HandoverMode;
 import dev.slocket.socket.SocketLockOptions;
 import dev.slocket.socket.StaleSocketPolicy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -46,18 +51,34 @@ class SlocketAutoConfigurationTests {
     }
 
     @Test
-    void mapsEverySocketProperty(@TempDir Path directory) {
+    void mapsEverySocketProperty(@TempDir Path directory) throws Exception {
+        String group = Files.readAttributes(directory, PosixFileAttributes.class).group().getName();
         runner.withPropertyValues("slocket.socket.directory=" + directory, "slocket.socket.stale-socket-policy=wait",
                 "slocket.socket.watch-poll-interval=40ms", "slocket.socket.reconnect-backoff-min=2ms",
                 "slocket.socket.reconnect-backoff-max=1s", "slocket.socket.backlog=7",
                 "slocket.socket.directory-permissions=rwxrwx---", "slocket.socket.socket-permissions=rw-rw----",
-                "slocket.socket.require-peer-same-user=false", "slocket.socket.handover-mode=race").run(context -> {
+                "slocket.socket.require-peer-same-user=false", "slocket.socket.handover-mode=race",
+                "slocket.socket.shared-group=" + group).run(context -> {
                     SocketLockOptions options = SocketOptionsFactory.create(
                             context.getBean(SlocketProperties.class).getSocket());
                     assertThat(options).isEqualTo(new SocketLockOptions(directory, StaleSocketPolicy.WAIT,
                             Duration.ofMillis(40), Duration.ofMillis(2), Duration.ofSeconds(1), 7, "rwxrwx---",
-                            "rw-rw----", false, HandoverMode.RACE));
+                            "rw-rw----", false, HandoverMode.RACE, group));
                 });
+    }
+
+    @Test
+    void aLockDirectoryEveryUserCanWriteFailsStartUpForBothBackends(@TempDir Path directory) throws Exception {
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxrwxrwx"));
+        for (String backend : List.of("socket", "file")) {
+            runner.withPropertyValues("slocket.backend=" + backend, "slocket." + backend + ".directory=" + directory)
+                    .run(context -> {
+                        assertThat(context).hasFailed();
+                        assertThat(context.getStartupFailure()).rootCause().isInstanceOf(LockBackendException.class)
+                                .hasMessageContaining(directory.toString()).hasMessageContaining("mode 0777")
+                                .hasMessageContaining("writable by every user");
+                    });
+        }
     }
 
     @Test

@@ -1,0 +1,240 @@
+package dev.slocket.spi;
+
+import dev.slocket.LockBackendException;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * What a lock directory keeps about every name, in two files whose sizes do not depend on how
+ * many names were ever used (the per-name sidecar and counter files they replace grew with every
+ * distinct name): {@value #TOKENS} and {@value #RIGHTS}.
+ *
+ * <p><b>Fencing counters</b> ({@value #TOKENS}): {@value #SLOTS} slots of 8 bytes (big-endian); a
+ * name's counter is the slot its key hashes to. Names that share a slot share its
+ * counter, which only makes their tokens skip values: the slot's value only grows, so every
+ * name's tokens still strictly increase. An update (read, {@code max(value + 1, floor)}, one
+ * 8-byte {@code pwrite}) runs under an exclusive POSIX lock of the slot's 8 bytes, and in this JVM
+ * under a lock per slot as well, because the POSIX locks of one process do not exclude each
+ * other; so holders of two names of one slot never interleave. A process killed inside the update
+ * leaves the old or the new value, never a smaller one.
+ *
+ * <p><b>Rights</b> ({@value #RIGHTS}, empty): byte-range locks the kernel drops when their process
+ * dies (the socket backend's arbiter and grantee rights, see {@code Sidecar}; the file backend's
+ * takeover right, see {@code StaleTakeover}) at {@code 3 * h + i} for a 61-bit hash {@code h} of
+ * the name's key. Two names share rights only if their hashes collide (about n²/2^62 for n names
+ * in use at once); that would make one wait for the other, never let two hold one lock. Only {@code tryLock} and {@code release} are used on
+ * its channel, one per JVM and never closed: closing any channel on a file drops every POSIX lock
+ * the process holds on it. The counters live in a file of their own so that a counter update cut
+ * short by an interrupt (which closes the channel it runs on) can never drop a right.
+ *
+ * <p>Both files are opened through the directory's {@link LockFileOpener}, so a link or another
+ * user's file planted at their paths is refused.
+ */
+public final class DirectoryState {
+
+    /** The counters' file name in the lock directory: hidden, so no encoded lock name can take it. */
+    public static final String TOKENS = ".slocket-tokens";
+
+    /** The rights' file name in the lock directory: hidden, so no encoded lock name can take it. */
+    public static final String RIGHTS = ".slocket-rights";
+
+    static final int SLOTS = 4096;
+
+    /** Rights per name: the socket backend's arbiter (0) and grantee (1) rights, the file backend's takeover (2). */
+    private static final int RIGHTS_PER_NAME = 3;
+
+    private static final long HASH_MASK = (1L << 61) - 1;
+
+    private static final Map<Path, DirectoryState> OPEN = new HashMap<>();
+
+    /** Guards {@link #OPEN}; not a monitor, as files are opened under it. */
+    private static final ReentrantLock OPEN_GUARD = new ReentrantLock();
+
+    private final Path directory;
+
+    private final LockFileOpener opener;
+
+    private final FileChannel rights;
+
+    /** The identities of the two files when they were opened. */
+    private final List<Object> fileKeys;
+
+    private final ReentrantLock[] slotLocks = new ReentrantLock[SLOTS];
+
+    /** Guarded by {@link #OPEN}: reopened if an interrupt closed it. */
+    private FileChannel tokens;
+
+    private DirectoryState(Path directory, LockFileOpener opener) throws IOException {
+        this.directory = directory;
+        this.opener = opener;
+        this.rights = opener.open(directory.resolve(RIGHTS));
+        this.tokens = opener.open(directory.resolve(TOKENS));
+        this.fileKeys = fileKeys(directory);
+        for (int i = 0; i < SLOTS; i++) {
+            slotLocks[i] = new ReentrantLock();
+        }
+    }
+
+    /**
+     * @param directory the lock directory's real path
+     * @param opener opens (or creates) the state file
+     * @return the JVM's state of that directory
+     * @throws LockBackendException if the file cannot be opened or is refused
+     */
+    public static DirectoryState of(Path directory, LockFileOpener opener) {
+        List<Object> current = fileKeys(directory);
+        OPEN_GUARD.lock();
+        try {
+            DirectoryState state = OPEN.get(directory);
+            if (state == null || !state.fileKeys.equals(current)) {
+                try {
+                    state = new DirectoryState(directory, opener);
+                }
+                catch (IOException ex) {
+                    throw new LockBackendException("Cannot open the state files of lock directory " + directory + ": "
+                            + ex, ex);
+                }
+                OPEN.put(directory, state);
+            }
+            return state;
+        }
+        finally {
+            OPEN_GUARD.unlock();
+        }
+    }
+
+    /**
+     * The files' identities, so that files deleted (by a tmp cleaner) or replaced since they were
+     * opened are opened afresh, and checked again, for every later acquisition. A channel on a
+     * replaced file stays open: rights held on it are released on it.
+     */
+    private static List<Object> fileKeys(Path directory) {
+        return Arrays.asList(fileKey(directory.resolve(RIGHTS)), fileKey(directory.resolve(TOKENS)));
+    }
+
+    private static Object fileKey(Path file) {
+        try {
+            return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        }
+        catch (IOException ex) {
+            return null;
+        }
+    }
+
+    /** @return the file whose byte-range locks are the rights */
+    public Path rightsFile() {
+        return directory.resolve(RIGHTS);
+    }
+
+    private FileChannel tokens() throws IOException {
+        OPEN_GUARD.lock();
+        try {
+            if (!tokens.isOpen()) {
+                tokens = opener.open(directory.resolve(TOKENS));
+            }
+            return tokens;
+        }
+        finally {
+            OPEN_GUARD.unlock();
+        }
+    }
+
+    /**
+     * @param key the name's key (its encoded file name)
+     * @param floor the smallest token to hand out ({@link FencingCounterFile#clockFloor()})
+     * @return the new token of the name's slot: {@code max(stored + 1, floor)}
+     */
+    public long nextToken(String key, long floor) {
+        int slot = slot(key);
+        long position = (long) slot * Long.BYTES;
+        ReentrantLock local = slotLocks[slot];
+        local.lock();
+        // an interrupt would close the counters' channel (it is reopened next time): keep it for later
+        boolean interrupted = Thread.interrupted();
+        try {
+            FileChannel channel = tokens();
+            try (FileLock ignored = channel.lock(position, Long.BYTES, false)) {
+                return update(channel, position, floor);
+            }
+        }
+        catch (IOException ex) {
+            throw new LockBackendException("Cannot update the fencing counter of '" + key + "' in "
+                    + directory.resolve(TOKENS) + ": " + ex, ex);
+        }
+        finally {
+            local.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static long update(FileChannel channel, long position, long floor) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(Long.BYTES);
+        while (buffer.hasRemaining() && channel.read(buffer, position + buffer.position()) > 0) {
+            // keep reading until the whole value is in
+        }
+        long stored = buffer.hasRemaining() ? 0 : buffer.getLong(0);
+        long next = FencingCounterFile.successor(stored, floor);
+        ByteBuffer out = ByteBuffer.allocate(Long.BYTES).putLong(0, next);
+        while (out.hasRemaining()) {
+            channel.write(out, position + out.position());
+        }
+        return next;
+    }
+
+    /**
+     * @param key the name's key (its encoded file name)
+     * @param index which of the name's rights (0, 1 or 2)
+     * @return the byte whose lock is that right
+     */
+    public static long rightPosition(String key, int index) {
+        return RIGHTS_PER_NAME * hash(key) + index;
+    }
+
+    /**
+     * @param position a right's byte
+     * @return the held lock, or {@code null} if anyone, in this JVM or another process, holds it
+     * @throws IOException if the file cannot be locked at all
+     */
+    public FileLock tryLock(long position) throws IOException {
+        try {
+            return rights.tryLock(position, 1, false);
+        }
+        catch (OverlappingFileLockException ex) {
+            return null;
+        }
+    }
+
+    /** @return the counter slot of {@code key} */
+    static int slot(String key) {
+        return (int) (hash(key) % SLOTS);
+    }
+
+    /** @return 61 bits of the SHA-256 of {@code key}; every process computes the same */
+    private static long hash(String key) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return ByteBuffer.wrap(digest).getLong() & HASH_MASK;
+        }
+        catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException("SHA-256 is required by every JVM", ex);
+        }
+    }
+}
