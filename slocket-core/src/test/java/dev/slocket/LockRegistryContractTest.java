@@ -2,6 +2,7 @@ package dev.slocket;
 
 import dev.slocket.testing.VirtualThreads;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -279,6 +280,105 @@ public abstract class LockRegistryContractTest {
     }
 
     @Test
+    void tenThousandAsyncWaitersOnOneHeldNameTakeNoThreadEach() throws Exception {
+        LockRegistry other = newRegistry();
+        HeldLock holder = other.acquire("contract-many", LONG);
+        int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
+        List<CompletableFuture<HeldLock>> waiters = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            waiters.add(registry.acquireAsync("contract-many", LONG));
+        }
+        await().atMost(LONG).until(() -> registry.locks().stream()
+                .anyMatch(info -> info.name().equals("contract-many") && info.localWaiters() == 9_999));
+        int added = ManagementFactory.getThreadMXBean().getThreadCount() - threadsBefore;
+        assertThat(added).as("threads added by 10,000 waiting acquisitions").isLessThanOrEqualTo(32);
+        waiters.forEach(waiter -> waiter.cancel(true));
+        holder.release();
+        try (HeldLock lock = newRegistry().acquire("contract-many", LONG)) {
+            assertThat(lock.isHeld()).isTrue();
+        }
+        await().atMost(LONG).until(() -> registry.locks().isEmpty());
+        assertThat(waiters).allMatch(CompletableFuture::isCancelled);
+    }
+
+    @Test
+    void asyncWaitersOnManyHeldNamesTakeNoThreadEach() throws Exception {
+        LockRegistry other = newRegistry();
+        int names = manyNames();
+        List<HeldLock> holders = new ArrayList<>();
+        for (int n = 0; n < names; n++) {
+            holders.add(other.acquire("contract-names-" + n, LONG));
+        }
+        int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
+        List<CompletableFuture<HeldLock>> waiters = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            waiters.add(registry.acquireAsync("contract-names-" + (i % names), LONG));
+        }
+        await().atMost(LONG).until(() -> registry.locks().size() == names);
+        int added = ManagementFactory.getThreadMXBean().getThreadCount() - threadsBefore;
+        assertThat(added).as("threads added by 10,000 acquisitions waiting on " + names + " names")
+                .isLessThanOrEqualTo(32);
+        waiters.forEach(waiter -> waiter.cancel(true));
+        holders.forEach(HeldLock::release);
+        await().atMost(LONG).until(() -> registry.locks().isEmpty());
+        try (HeldLock lock = newRegistry().acquire("contract-names-0", LONG)) {
+            assertThat(lock.isHeld()).isTrue();
+        }
+    }
+
+    /** @return how many held names {@link #asyncWaitersOnManyHeldNamesTakeNoThreadEach()} waits on */
+    protected int manyNames() {
+        return 1_000;
+    }
+
+    @Test
+    void blockedAndAsyncWaitersOfANameAcquireInArrivalOrder() throws Exception {
+        LockRegistry other = newRegistry();
+        HeldLock holder = other.acquire("contract-order", LONG);
+        List<String> order = Collections.synchronizedList(new ArrayList<>());
+        List<Future<?>> done = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String label = "w" + i;
+            int queuedBefore = i;
+            if (i % 2 == 0) {
+                done.add(registry.acquireAsync("contract-order", LONG).thenAccept(lock -> {
+                    order.add(label);
+                    lock.release();
+                }));
+            }
+            else {
+                done.add(executor.submit(() -> {
+                    try (HeldLock lock = registry.acquire("contract-order", LONG)) {
+                        order.add(label);
+                    }
+                }));
+            }
+            await().atMost(LONG).until(() -> registry.locks().stream()
+                    .anyMatch(info -> info.name().equals("contract-order") && info.localWaiters() == queuedBefore));
+        }
+        holder.release();
+        for (Future<?> future : done) {
+            future.get(30, TimeUnit.SECONDS);
+        }
+        assertThat(order).containsExactly("w0", "w1", "w2", "w3", "w4", "w5");
+    }
+
+    @Test
+    void anAsyncWaiterTimesOutInTheQueueAndLeavesNothingBehind() throws Exception {
+        LockRegistry other = newRegistry();
+        HeldLock holder = other.acquire("contract-async-timeout", LONG);
+        CompletableFuture<HeldLock> head = registry.acquireAsync("contract-async-timeout", LONG);
+        CompletableFuture<HeldLock> queued = registry.acquireAsync("contract-async-timeout", Duration.ofMillis(200));
+        assertThatThrownBy(() -> queued.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(LockTimeoutException.class);
+        head.cancel(true);
+        holder.release();
+        await().atMost(LONG).until(() -> registry.locks().isEmpty());
+        try (HeldLock lock = newRegistry().acquire("contract-async-timeout", LONG)) {
+            assertThat(lock.isHeld()).isTrue();
+        }
+    }
+
+    @Test
     void asyncAcquisitionCompletesWhenTheLockIsFree() throws Exception {
         HeldLock lock = registry.acquireAsync("contract-async", LONG).get(30, TimeUnit.SECONDS);
         assertThat(lock.isHeld()).isTrue();
@@ -398,6 +498,7 @@ public abstract class LockRegistryContractTest {
     void closingWithdrawsEveryWaiterAtOnceAndNoneEndsUpHolding() throws Exception {
         LockRegistry other = newRegistry();
         HeldLock remote = other.acquire("contract-withdraw-remote", LONG);
+        HeldLock remoteForAsync = other.acquire("contract-withdraw-async", LONG);
         HeldLock mine = registry.acquire("contract-withdraw-local", LONG);
         Future<HeldLock> takingOver = executor.submit(() -> other.acquire("contract-withdraw-local", LONG));
         await().atMost(LONG).until(() -> !other.locks().isEmpty() && other.locks().stream()
@@ -407,13 +508,14 @@ public abstract class LockRegistryContractTest {
         Future<HeldLock> blocked = executor.submit(() -> registry.acquire("contract-withdraw-remote", LONG));
         Future<HeldLock> blockedHere = executor.submit(() -> registry.acquire("contract-withdraw-local", LONG));
         CompletableFuture<HeldLock> async = registry.acquireAsync("contract-withdraw-remote", LONG);
+        CompletableFuture<HeldLock> asyncAtTheBackend = registry.acquireAsync("contract-withdraw-async", LONG);
         await().atMost(LONG).until(() -> registry.locks().stream()
-                .filter(info -> info.state() == LockInfo.State.WAITING).count() == 2);
+                .filter(info -> info.state() == LockInfo.State.WAITING).count() == 3);
 
         long start = System.nanoTime();
         registry.close();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).as("withdrawn at once").isLessThan(LONG);
-        for (Future<HeldLock> waiter : List.of(blocked, blockedHere, async)) {
+        for (Future<HeldLock> waiter : List.of(blocked, blockedHere, async, asyncAtTheBackend)) {
             assertThatThrownBy(() -> waiter.get(30, TimeUnit.SECONDS)).cause().isInstanceOf(SlocketException.class)
                     .hasMessageContaining("is closing");
         }
@@ -424,11 +526,13 @@ public abstract class LockRegistryContractTest {
                 .cause().isInstanceOf(SlocketException.class).hasMessageContaining("is closing");
 
         remote.release();
+        remoteForAsync.release();
         handedOver.release();
         LockRegistry third = newRegistry();
         try (HeldLock a = third.acquire("contract-withdraw-remote", LONG);
-                HeldLock b = third.acquire("contract-withdraw-local", LONG)) {
-            assertThat(a.isHeld() && b.isHeld()).as("a withdrawn waiter still holds").isTrue();
+                HeldLock b = third.acquire("contract-withdraw-local", LONG);
+                HeldLock c = third.acquire("contract-withdraw-async", LONG)) {
+            assertThat(a.isHeld() && b.isHeld() && c.isHeld()).as("a withdrawn waiter still holds").isTrue();
         }
     }
 

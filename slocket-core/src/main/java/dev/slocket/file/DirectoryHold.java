@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * mtime granularity works. The lock is reported lost, once, when the directory vanished, is not
  * ours any more, or could not be refreshed for longer than {@code stale}; a late heartbeat that
  * finds the directory unchanged just refreshes it (FL-35). Release and heartbeat share one
- * monitor, so a release never produces a loss report and no refresh follows a release.
+ * lock, so a release never produces a loss report and no refresh follows a release (a
+ * {@link ReentrantLock}, not a monitor: its file-system calls may be slow and must not pin a
+ * virtual thread's carrier).
  */
 final class DirectoryHold implements BackendLock {
 
@@ -48,6 +51,8 @@ final class DirectoryHold implements BackendLock {
     private final ScheduledExecutorService scheduler;
 
     private final LockFileSystem fs;
+
+    private final ReentrantLock guard = new ReentrantLock();
 
     private DirStamp recorded;
 
@@ -77,8 +82,14 @@ final class DirectoryHold implements BackendLock {
         this.validSinceNanos = lastRefreshNanos - MKDIR_MARGIN_NANOS;
     }
 
-    synchronized void start() {
-        schedule(timing.updateMillis());
+    void start() {
+        guard.lock();
+        try {
+            schedule(timing.updateMillis());
+        }
+        finally {
+            guard.unlock();
+        }
     }
 
     private void schedule(long delayMillis) {
@@ -101,7 +112,8 @@ final class DirectoryHold implements BackendLock {
 
     private void heartbeat() {
         String lossReason;
-        synchronized (this) {
+        guard.lock();
+        try {
             if (released || lost) {
                 return;
             }
@@ -109,6 +121,9 @@ final class DirectoryHold implements BackendLock {
             if (lossReason != null) {
                 lost = true;
             }
+        }
+        finally {
+            guard.unlock();
         }
         if (lossReason != null) {
             log.warn("Lock directory {} is no longer ours: {}", paths.lockDir(), lossReason);
@@ -159,7 +174,8 @@ final class DirectoryHold implements BackendLock {
      */
     @Override
     public void release() {
-        synchronized (this) {
+        guard.lock();
+        try {
             if (released) {
                 return;
             }
@@ -169,6 +185,9 @@ final class DirectoryHold implements BackendLock {
                 return;
             }
             removeIfOurs();
+        }
+        finally {
+            guard.unlock();
         }
     }
 

@@ -13,7 +13,8 @@ import java.nio.file.WatchService;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,9 +60,22 @@ final class DirectoryWatcher implements AutoCloseable {
      * @return the subscription; close it when done
      */
     Subscription subscribe(Path lockDir) {
+        return subscribe(lockDir, () -> {
+        });
+    }
+
+    /**
+     * Like {@link #subscribe(Path)}, and runs {@code onRemoval} on the watcher thread at each
+     * removal; it must be short (hand the work to another thread).
+     *
+     * @param lockDir the lock directory to watch
+     * @param onRemoval called at each removal
+     * @return the subscription; close it when done
+     */
+    Subscription subscribe(Path lockDir, Runnable onRemoval) {
         Path parent = lockDir.getParent();
         watched.computeIfAbsent(parent, this::register);
-        Subscription subscription = new Subscription(lockDir);
+        Subscription subscription = new Subscription(lockDir, onRemoval);
         subscriptions.computeIfAbsent(lockDir, key -> ConcurrentHashMap.newKeySet()).add(subscription);
         return subscription;
     }
@@ -122,20 +136,40 @@ final class DirectoryWatcher implements AutoCloseable {
 
         private final Path lockDir;
 
+        private final ReentrantLock guard = new ReentrantLock();
+
+        private final Condition signal = guard.newCondition();
+
+        private final Runnable onRemoval;
+
         private boolean signalled;
 
-        private Subscription(Path lockDir) {
+        private Subscription(Path lockDir, Runnable onRemoval) {
             this.lockDir = lockDir;
+            this.onRemoval = onRemoval;
         }
 
-        private synchronized void signal() {
-            signalled = true;
-            notifyAll();
+        private void signal() {
+            guard.lock();
+            try {
+                signalled = true;
+                signal.signalAll();
+            }
+            finally {
+                guard.unlock();
+            }
+            onRemoval.run();
         }
 
         /** Forgets earlier signals; call right before an attempt. */
-        synchronized void clear() {
-            signalled = false;
+        void clear() {
+            guard.lock();
+            try {
+                signalled = false;
+            }
+            finally {
+                guard.unlock();
+            }
         }
 
         /**
@@ -144,12 +178,16 @@ final class DirectoryWatcher implements AutoCloseable {
          *
          * @param nanos the longest wait
          */
-        synchronized void await(long nanos) throws InterruptedException {
-            long end = System.nanoTime() + nanos;
-            long left = nanos;
-            while (!signalled && left > 0) {
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-                left = end - System.nanoTime();
+        void await(long nanos) throws InterruptedException {
+            guard.lock();
+            try {
+                long left = nanos;
+                while (!signalled && left > 0) {
+                    left = signal.awaitNanos(left);
+                }
+            }
+            finally {
+                guard.unlock();
             }
         }
 

@@ -13,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The file backend: lock {@code N} is the directory {@code <directory>/<encoded N>.lock}, the
@@ -84,6 +85,14 @@ public final class FileLockBackend implements LockBackend {
         catch (IOException ex) {
             throw failure("acquire", name, paths, ex);
         }
+    }
+
+    /** Waits without a thread: watch events and the safety poll schedule the next attempt. */
+    @Override
+    public CompletableFuture<BackendLock> acquireAsync(String name, Deadline deadline, LossListener lossListener) {
+        LockPaths paths = LockPaths.forName(directory, name, foldCase);
+        return engine.acquireAsync(paths, options.timing(), deadline, options.watchPollInterval(), lossListener,
+                ex -> failure("acquire", name, paths, ex));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.slocket.file;
 
+import dev.slocket.LockBackendException;
+import dev.slocket.spi.BackendLock;
 import dev.slocket.spi.Deadline;
 import dev.slocket.spi.LossListener;
 
@@ -8,11 +10,15 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +48,12 @@ final class LockDirEngine implements AutoCloseable {
 
     private final DirectoryWatcher watcher;
 
+    /** Runs the attempts of acquisitions that wait without a thread, and times their retries. */
+    private final ScheduledThreadPoolExecutor attempts;
+
+    /** Acquisitions that wait without a thread, failed when the engine closes. */
+    private final Set<AsyncDirAcquisition> pending = ConcurrentHashMap.newKeySet();
+
     /** Runs loss listeners, so a slow listener never delays the heartbeats of other locks. */
     private final ExecutorService lossNotifier;
 
@@ -64,6 +76,12 @@ final class LockDirEngine implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        this.attempts = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "slocket-file-" + id + "-attempts");
+            thread.setDaemon(true);
+            return thread;
+        });
+        attempts.setRemoveOnCancelPolicy(true);
         this.watcher = new DirectoryWatcher("slocket-file-" + id + "-watch", fs);
     }
 
@@ -104,12 +122,28 @@ final class LockDirEngine implements AutoCloseable {
         }
     }
 
-    private static long nanosUntilStale(DirStamp seen, LockTiming timing) {
+    /**
+     * Acquires the lock directory without a thread waiting (see {@link AsyncDirAcquisition}).
+     *
+     * @param failure turns a file-system failure into the exception the future fails with
+     * @return the pending acquisition; cancelling it withdraws it
+     */
+    CompletableFuture<BackendLock> acquireAsync(LockPaths paths, LockTiming timing, Deadline deadline, Duration poll,
+            LossListener listener, Function<IOException, RuntimeException> failure) {
+        AsyncDirAcquisition acquisition = new AsyncDirAcquisition(this, paths, timing, deadline, poll, listener,
+                attempts, failure);
+        pending.add(acquisition);
+        acquisition.whenComplete((lock, ex) -> pending.remove(acquisition));
+        acquisition.start(watcher);
+        return acquisition;
+    }
+
+    static long nanosUntilStale(DirStamp seen, LockTiming timing) {
         long millis = seen.mtimeMillis() + timing.staleMillis() + 1 - System.currentTimeMillis();
         return TimeUnit.MILLISECONDS.toNanos(Math.max(1, millis));
     }
 
-    private DirectoryHold hold(LockPaths paths, LockTiming timing, DirStamp stamp, LossListener listener)
+    DirectoryHold hold(LockPaths paths, LockTiming timing, DirStamp stamp, LossListener listener)
             throws IOException {
         long token;
         try {
@@ -204,6 +238,9 @@ final class LockDirEngine implements AutoCloseable {
 
     @Override
     public void close() {
+        attempts.shutdownNow();
+        LockBackendException closed = new LockBackendException("The file lock backend is closed");
+        pending.forEach(acquisition -> acquisition.completeExceptionally(closed));
         heartbeats.shutdownNow();
         lossNotifier.shutdown();
         watcher.close();

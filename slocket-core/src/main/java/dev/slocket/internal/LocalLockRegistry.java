@@ -25,11 +25,6 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -37,8 +32,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The in-JVM layer every backend sits behind: a fair per-name queue so that the backend sees
- * at most one outstanding acquisition per name, reentrancy per thread, and loss reporting.
+ * The in-JVM layer every backend sits behind: a fair per-name queue of blocked threads and
+ * asynchronous continuations alike, so that the backend sees at most one outstanding acquisition
+ * per name, reentrancy per thread, and loss reporting.
  * State for a name exists only while it is held or awaited.
  *
  * <p>Shutdown ({@link #close()}, or the JVM's shutdown when {@link RegistryOptions#shutdownHook()})
@@ -60,8 +56,6 @@ public final class LocalLockRegistry implements LockRegistry {
 
     private final Observers observers = new Observers();
 
-    private final ExecutorService asyncExecutor;
-
     private final ShutdownGate gate;
 
     private final Thread shutdownHook;
@@ -79,12 +73,6 @@ public final class LocalLockRegistry implements LockRegistry {
         this.options = options;
         this.gate = new ShutdownGate(backend.type(), backend::close);
         int id = REGISTRY_IDS.incrementAndGet();
-        AtomicInteger threads = new AtomicInteger();
-        this.asyncExecutor = Executors.newCachedThreadPool(task -> {
-            Thread thread = new Thread(task, "slocket-" + id + "-async-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
         this.shutdownHook = options.shutdownHook() ? new Thread(this::closeAtShutdown, "slocket-" + id + "-shutdown")
                 : null;
         if (shutdownHook != null) {
@@ -114,39 +102,17 @@ public final class LocalLockRegistry implements LockRegistry {
     @Override
     public CompletableFuture<HeldLock> acquireAsync(String name, Duration wait) {
         LockNames.validate(name);
-        CompletableFuture<HeldLock> result = new CompletableFuture<>();
-        if (gate.isClosing()) {
-            result.completeExceptionally(gate.refusal(name));
-            return result;
-        }
-        String template = LockTemplate.current();
-        Future<?> task;
+        LockObserver.ObservedLock observed = new LockObserver.ObservedLock(name, LockTemplate.current(),
+                backend.type());
+        AsyncAcquisition acquisition = new AsyncAcquisition(this, name, wait, observed);
+        ShutdownGate.Waiter waiter;
         try {
-            task = asyncExecutor.submit(() -> {
-                if (result.isDone()) {
-                    return;
-                }
-                try {
-                    HeldLock lock = acquire(name, wait, null, template);
-                    if (!result.complete(lock)) {
-                        lock.release();
-                    }
-                }
-                catch (Throwable ex) {
-                    result.completeExceptionally(ex);
-                }
-            });
+            waiter = gate.enter(name, acquisition::withdrawForShutdown);
         }
-        catch (RejectedExecutionException ex) {
-            result.completeExceptionally(gate.refusal(name));
-            return result;
+        catch (SlocketException ex) {
+            return CompletableFuture.failedFuture(ex);
         }
-        result.whenComplete((lock, ex) -> {
-            if (result.isCancelled()) {
-                task.cancel(true);
-            }
-        });
-        return result;
+        return acquisition.start(retain(name), waiter, observers.waitStarted(observed));
     }
 
     private HeldLock acquire(String name, Duration wait, Thread owner, String template) {
@@ -176,7 +142,7 @@ public final class LocalLockRegistry implements LockRegistry {
         boolean permitted = false;
         boolean acquired = false;
         try {
-            permitted = takePermit(entry, deadline);
+            permitted = awaitTurn(entry, deadline);
             if (!permitted) {
                 throw timeout(name, wait, observation);
             }
@@ -192,12 +158,11 @@ public final class LocalLockRegistry implements LockRegistry {
             if (backendLock == null) {
                 throw timeout(name, wait, observation);
             }
-            RegistryHeldLock lock = new RegistryHeldLock(this, entry, backendLock, owner, observed);
-            if (!gate.holdStarted(waiter, lock)) {
+            RegistryHeldLock lock = hold(entry, backendLock, owner, observed, waiter);
+            if (lock == null) {
                 giveBack(name, backendLock);
                 throw gate.left(waiter, name, null);
             }
-            entry.holder = lock;
             acquired = true;
             observation.acquired(backendLock.fencingToken());
             relay.attach(lock);
@@ -219,7 +184,7 @@ public final class LocalLockRegistry implements LockRegistry {
         finally {
             if (!acquired) {
                 if (permitted) {
-                    entry.permit.release();
+                    entry.passOn();
                 }
                 unretain(entry);
             }
@@ -246,7 +211,7 @@ public final class LocalLockRegistry implements LockRegistry {
      * A lock that a withdrawn waiter got: nobody ever held it, so it goes back at once, without
      * the withdrawal's interrupt (which would abort the backend's I/O).
      */
-    private void giveBack(String name, BackendLock backendLock) {
+    void giveBack(String name, BackendLock backendLock) {
         boolean interrupted = Thread.interrupted();
         try {
             backendLock.release();
@@ -263,15 +228,43 @@ public final class LocalLockRegistry implements LockRegistry {
         }
     }
 
-    private static boolean takePermit(NameEntry entry, Deadline deadline) throws InterruptedException {
-        if (deadline.isInfinite()) {
-            entry.permit.acquire();
+    /** @return whether this thread got the turn of {@code entry} before the deadline */
+    private static boolean awaitTurn(NameEntry entry, Deadline deadline) throws InterruptedException {
+        if (entry.tryTake()) {
             return true;
         }
-        return entry.permit.tryAcquire(deadline.remainingNanos(), TimeUnit.NANOSECONDS);
+        if (deadline.isExpired()) {
+            return false;
+        }
+        BlockedWaiter waiter = new BlockedWaiter();
+        if (entry.takeOrEnqueue(waiter)) {
+            return true;
+        }
+        return waiter.await(entry, deadline);
     }
 
-    private LockTimeoutException timeout(String name, Duration wait, LockObserver.Wait observation) {
+    /**
+     * Makes {@code backendLock} the outermost hold of {@code entry}, unless shutdown withdrew the
+     * waiter meanwhile.
+     *
+     * @return the hold, or {@code null} if the waiter was withdrawn: the caller gives the lock back
+     */
+    RegistryHeldLock hold(NameEntry entry, BackendLock backendLock, Thread owner, LockObserver.ObservedLock observed,
+            ShutdownGate.Waiter waiter) {
+        RegistryHeldLock lock = new RegistryHeldLock(this, entry, backendLock, owner, observed);
+        if (!gate.holdStarted(waiter, lock)) {
+            return null;
+        }
+        entry.holder = lock;
+        return lock;
+    }
+
+    /** @return the exception an acquisition that leaves without a lock ends with; see {@link ShutdownGate#left} */
+    RuntimeException left(ShutdownGate.Waiter waiter, String name, RuntimeException failure) {
+        return gate.left(waiter, name, failure);
+    }
+
+    LockTimeoutException timeout(String name, Duration wait, LockObserver.Wait observation) {
         observation.timedOut();
         log.debug("Timed out after {} waiting for lock '{}'", wait, name);
         return new LockTimeoutException(name, wait);
@@ -291,13 +284,13 @@ public final class LocalLockRegistry implements LockRegistry {
                     backendLock.fencingToken(), ex);
         }
         finally {
-            entry.permit.release();
+            entry.passOn();
             unretain(entry);
             gate.holdEnded(lock);
         }
     }
 
-    private NameEntry retain(String name) {
+    NameEntry retain(String name) {
         return entries.compute(name, (key, entry) -> {
             NameEntry result = (entry != null) ? entry : new NameEntry(key);
             result.references++;
@@ -305,7 +298,7 @@ public final class LocalLockRegistry implements LockRegistry {
         });
     }
 
-    private void unretain(NameEntry entry) {
+    void unretain(NameEntry entry) {
         entries.computeIfPresent(entry.name, (key, current) -> {
             if (current != entry) {
                 return current;
@@ -436,7 +429,6 @@ public final class LocalLockRegistry implements LockRegistry {
      */
     public void beginShutdown(Duration grace) {
         gate.begin(grace);
-        asyncExecutor.shutdown();
         // a deferred release (holdAtLeast) has no running holder: it ends now rather than outlive shutdown
         for (NameEntry entry : entries.values()) {
             RegistryHeldLock holder = entry.holder;

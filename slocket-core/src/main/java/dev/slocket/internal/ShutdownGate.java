@@ -3,6 +3,7 @@ package dev.slocket.internal;
 import dev.slocket.SlocketException;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -56,10 +57,17 @@ final class ShutdownGate {
         this.closeBackend = closeBackend;
     }
 
-    /** A thread inside an acquisition, from before its local queue until it holds or gives up. */
+    /**
+     * An acquisition from before its local queue until it holds or gives up: a waiting thread, or
+     * an asynchronous acquisition that no thread waits for.
+     */
     static final class Waiter {
 
+        /** The waiting thread, interrupted to withdraw it; {@code null} for an asynchronous acquisition. */
         private final Thread thread;
+
+        /** Withdraws an asynchronous acquisition; {@code null} for a thread. */
+        private final Runnable withdrawal;
 
         private boolean withdrawn;
 
@@ -67,8 +75,9 @@ final class ShutdownGate {
 
         private boolean gone;
 
-        private Waiter(Thread thread) {
+        private Waiter(Thread thread, Runnable withdrawal) {
             this.thread = thread;
+            this.withdrawal = withdrawal;
         }
     }
 
@@ -78,12 +87,26 @@ final class ShutdownGate {
      * @throws SlocketException if the registry is closing
      */
     Waiter enter(String name) {
+        return enter(new Waiter(Thread.currentThread(), null), name);
+    }
+
+    /**
+     * @param name the lock asked for
+     * @param withdrawal withdraws the asynchronous acquisition when shutdown begins; runs once, on
+     *        the shutting-down thread, and must not block
+     * @return the asynchronous acquisition's admission as a waiter
+     * @throws SlocketException if the registry is closing
+     */
+    Waiter enter(String name, Runnable withdrawal) {
+        return enter(new Waiter(null, withdrawal), name);
+    }
+
+    private Waiter enter(Waiter waiter, String name) {
         lock.lock();
         try {
             if (closing) {
                 throw refusal(name);
             }
-            Waiter waiter = new Waiter(Thread.currentThread());
             waiters.add(waiter);
             return waiter;
         }
@@ -130,7 +153,7 @@ final class ShutdownGate {
             waiter.gone = true;
             waiters.remove(waiter);
             withdrawn = waiter.withdrawn;
-            if (withdrawn && !waiter.interruptedBefore) {
+            if (withdrawn && waiter.thread == Thread.currentThread() && !waiter.interruptedBefore) {
                 Thread.interrupted();
             }
         }
@@ -180,6 +203,7 @@ final class ShutdownGate {
      * @param grace how long {@link #awaitEnd()} waits for holders, from now
      */
     void begin(Duration grace) {
+        List<Runnable> withdrawals;
         lock.lock();
         try {
             if (closing) {
@@ -187,13 +211,15 @@ final class ShutdownGate {
             }
             closing = true;
             graceEndsNanos = System.nanoTime() + Math.min(grace.toNanos(), Long.MAX_VALUE / 4);
-            withdrawWaiters();
+            withdrawals = withdrawWaiters();
             log.debug("Lock registry ({}) is closing: {} waiter(s) withdrawn, {} lock(s) held", backendType,
                     waiters.size(), holds.size());
         }
         finally {
             lock.unlock();
         }
+        // outside the lock: an asynchronous acquisition's failure runs its caller's continuations
+        withdrawals.forEach(Runnable::run);
     }
 
     /**
@@ -225,12 +251,19 @@ final class ShutdownGate {
         return isUnused();
     }
 
-    private void withdrawWaiters() {
+    /** @return the withdrawals of the asynchronous acquisitions, to run once the lock is released */
+    private List<Runnable> withdrawWaiters() {
+        List<Runnable> withdrawals = new ArrayList<>();
         for (Waiter waiter : waiters) {
             waiter.withdrawn = true;
+            if (waiter.thread == null) {
+                withdrawals.add(waiter.withdrawal);
+                continue;
+            }
             waiter.interruptedBefore = waiter.thread.isInterrupted();
             waiter.thread.interrupt();
         }
+        return withdrawals;
     }
 
     private void awaitHolders() {

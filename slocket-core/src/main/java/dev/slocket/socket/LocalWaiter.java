@@ -7,6 +7,8 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A thread of the arbiter's own process waiting in the arbiter's FIFO queue beside the remote
@@ -16,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * <p>When it is next in line behind a grantee of another process, the waiting thread itself
  * blocks until that grantee's connection closes and then lets the arbiter hand over, so the
  * release costs one wake-up instead of two (the loop thread's, then this thread's). The arbiter's
- * monitor still decides every grant, whichever thread notices the release first.
+ * monitor still decides every grant, whichever thread notices the release first. The waiter
+ * blocks on a {@link Condition}, never in a monitor, so a waiting virtual thread frees its carrier.
  */
 final class LocalWaiter {
 
@@ -24,6 +27,10 @@ final class LocalWaiter {
     enum Outcome {
         GRANTED, ARBITER_CLOSED, TIMED_OUT
     }
+
+    private final ReentrantLock guard = new ReentrantLock();
+
+    private final Condition decided = guard.newCondition();
 
     private Outcome outcome;
 
@@ -34,34 +41,58 @@ final class LocalWaiter {
     private Selector watching;
 
     /** The arbiter grants (called while it holds its own lock). @return whether the waiter took it */
-    synchronized boolean grant() {
-        if (outcome != null) {
-            return false;
+    boolean grant() {
+        guard.lock();
+        try {
+            if (outcome != null) {
+                return false;
+            }
+            outcome = Outcome.GRANTED;
+            wake();
+            return true;
         }
-        outcome = Outcome.GRANTED;
-        wake();
-        return true;
+        finally {
+            guard.unlock();
+        }
     }
 
     /** The arbiter closed; the waiter must start over. */
-    synchronized void cancel() {
-        if (outcome == null) {
-            outcome = Outcome.ARBITER_CLOSED;
-            wake();
+    void cancel() {
+        guard.lock();
+        try {
+            if (outcome == null) {
+                outcome = Outcome.ARBITER_CLOSED;
+                wake();
+            }
+        }
+        finally {
+            guard.unlock();
         }
     }
 
     /** A grantee of another process is now right ahead of this waiter: it may watch that grantee itself. */
-    synchronized void nudge() {
-        if (outcome == null) {
-            nudged = true;
-            wake();
+    void nudge() {
+        guard.lock();
+        try {
+            if (outcome == null) {
+                nudged = true;
+                wake();
+            }
+        }
+        finally {
+            guard.unlock();
         }
     }
 
     /** @return whether the lock was handed to this waiter */
-    synchronized boolean isGranted() {
-        return outcome == Outcome.GRANTED;
+    boolean isGranted() {
+        guard.lock();
+        try {
+            return outcome == Outcome.GRANTED;
+        }
+        finally {
+            guard.unlock();
+        }
     }
 
     /**
@@ -97,13 +128,17 @@ final class LocalWaiter {
                     throw new InterruptedException("interrupted while waiting for a lock");
                 }
                 arbiter.connectionReady(ahead);
-                synchronized (this) {
+                guard.lock();
+                try {
                     if (outcome != null) {
                         return outcome;
                     }
                     if (deadline.isExpired()) {
                         return Outcome.TIMED_OUT;
                     }
+                }
+                finally {
+                    guard.unlock();
                 }
             }
         }
@@ -120,11 +155,15 @@ final class LocalWaiter {
         Selector selector = null;
         try {
             selector = WaitSelectors.take();
-            synchronized (this) {
+            guard.lock();
+            try {
                 if (outcome != null) {
                     return false;
                 }
                 watching = selector;
+            }
+            finally {
+                guard.unlock();
             }
             grantee.configureBlocking(false);
             grantee.register(selector, SelectionKey.OP_READ);
@@ -137,8 +176,12 @@ final class LocalWaiter {
             return false;
         }
         finally {
-            synchronized (this) {
+            guard.lock();
+            try {
                 watching = null;
+            }
+            finally {
+                guard.unlock();
             }
             if (selector != null) {
                 WaitSelectors.give(selector);
@@ -147,29 +190,35 @@ final class LocalWaiter {
     }
 
     private void wake() {
-        notifyAll();
+        decided.signalAll();
         if (watching != null) {
             watching.wakeup();
         }
     }
 
     /** @return how the wait ended, or {@code null} if nudged first */
-    private synchronized Outcome await(Deadline deadline) throws InterruptedException {
-        while (outcome == null) {
-            if (nudged) {
-                nudged = false;
-                return null;
+    private Outcome await(Deadline deadline) throws InterruptedException {
+        guard.lock();
+        try {
+            while (outcome == null) {
+                if (nudged) {
+                    nudged = false;
+                    return null;
+                }
+                if (deadline.isInfinite()) {
+                    decided.await();
+                }
+                else if (deadline.isExpired()) {
+                    return Outcome.TIMED_OUT;
+                }
+                else {
+                    decided.awaitNanos(deadline.remainingNanos());
+                }
             }
-            if (deadline.isInfinite()) {
-                wait();
-            }
-            else if (deadline.isExpired()) {
-                return Outcome.TIMED_OUT;
-            }
-            else {
-                TimeUnit.NANOSECONDS.timedWait(this, deadline.remainingNanos());
-            }
+            return outcome;
         }
-        return outcome;
+        finally {
+            guard.unlock();
+        }
     }
 }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.channels.FileLock;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,6 +92,9 @@ final class Sidecar {
 
         private final long position;
 
+        /** Not a monitor: the file-system calls under it must not pin a virtual thread's carrier. */
+        private final ReentrantLock guard = new ReentrantLock();
+
         private FileLock lock;
 
         private Right(long position) {
@@ -101,26 +105,36 @@ final class Sidecar {
          * @return whether this right is now ours; {@code false} if anyone, here or elsewhere, holds it
          * @throws IOException if the rights file cannot be locked at all
          */
-        synchronized boolean tryTake() throws IOException {
-            if (lock != null) {
-                return false;
+        boolean tryTake() throws IOException {
+            guard.lock();
+            try {
+                if (lock != null) {
+                    return false;
+                }
+                lock = state.tryLock(position);
+                return lock != null;
             }
-            lock = state.tryLock(position);
-            return lock != null;
+            finally {
+                guard.unlock();
+            }
         }
 
         /** Gives the right up; harmless if not held. */
-        synchronized void release() {
-            if (lock == null) {
-                return;
-            }
+        void release() {
+            guard.lock();
             try {
+                if (lock == null) {
+                    return;
+                }
                 lock.release();
             }
             catch (IOException ex) {
                 log.debug("Releasing right {} of '{}' in {} failed", position, key.name(), state.rightsFile(), ex);
             }
-            lock = null;
+            finally {
+                lock = null;
+                guard.unlock();
+            }
         }
     }
 

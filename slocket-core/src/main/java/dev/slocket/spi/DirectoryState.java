@@ -73,6 +73,9 @@ public final class DirectoryState {
      */
     static final long FRESHEN_NANOS = TimeUnit.HOURS.toNanos(1);
 
+    /** Guards {@link #OPEN}; not a monitor, as files are opened under it. */
+    private static final ReentrantLock OPEN_GUARD = new ReentrantLock();
+
     private final Path directory;
 
     private final LockFileOpener opener;
@@ -109,7 +112,8 @@ public final class DirectoryState {
     public static DirectoryState of(Path directory, LockFileOpener opener) {
         List<Object> current = fileKeys(directory);
         DirectoryState state;
-        synchronized (OPEN) {
+        OPEN_GUARD.lock();
+        try {
             state = OPEN.get(directory);
             if (state == null || !state.fileKeys.equals(current)) {
                 try {
@@ -121,6 +125,9 @@ public final class DirectoryState {
                 }
                 OPEN.put(directory, state);
             }
+        }
+        finally {
+            OPEN_GUARD.unlock();
         }
         state.freshenIfDue(System.nanoTime());
         return state;
@@ -171,11 +178,15 @@ public final class DirectoryState {
     }
 
     private FileChannel tokens() throws IOException {
-        synchronized (OPEN) {
+        OPEN_GUARD.lock();
+        try {
             if (!tokens.isOpen()) {
                 tokens = opener.open(directory.resolve(TOKENS));
             }
             return tokens;
+        }
+        finally {
+            OPEN_GUARD.unlock();
         }
     }
 

@@ -2,6 +2,8 @@ package dev.slocket.spi;
 
 import dev.slocket.LockBackendException;
 
+import java.util.concurrent.CompletableFuture;
+
 /**
  * What a backend implements. The registry's in-JVM layer calls {@link #acquire} for a name
  * from at most one thread at a time, so a backend only arbitrates between registries and
@@ -24,6 +26,28 @@ public interface LockBackend extends AutoCloseable {
      * @throws LockBackendException on a failure that retrying would not cure
      */
     BackendLock acquire(String name, Deadline deadline, LossListener lossListener) throws InterruptedException;
+
+    /**
+     * Acquires {@code name} without blocking the caller: the future completes with the held lock,
+     * with {@code null} once the deadline passed, or exceptionally as {@link #acquire} would throw.
+     * Like {@link #acquire}, the registry has at most one outstanding call per name.
+     *
+     * <p>Cancelling the future withdraws the acquisition; a lock obtained after that is released,
+     * and the backend no longer acts for the acquisition once the future is complete.
+     *
+     * <p>The default runs {@link #acquire} on a small pool shared by the JVM ({@value
+     * BlockingAcquisition#POOL_SIZE} threads), in slices so that every awaited name is tried
+     * however many there are; backends that can be told when a lock is free override it so
+     * that waiting takes no thread.
+     *
+     * @param name a valid lock name
+     * @param deadline when to give up
+     * @param lossListener to call if the lock is later found to be no longer ours
+     * @return the pending acquisition
+     */
+    default CompletableFuture<BackendLock> acquireAsync(String name, Deadline deadline, LossListener lossListener) {
+        return BlockingAcquisition.start(this, name, deadline, lossListener);
+    }
 
     /**
      * Best-effort query: does anyone (in any process) hold {@code name} right now?

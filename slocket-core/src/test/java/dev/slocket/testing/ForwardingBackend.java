@@ -6,6 +6,8 @@ import dev.slocket.spi.Deadline;
 import dev.slocket.spi.LockBackend;
 import dev.slocket.spi.LossListener;
 
+import java.util.concurrent.CompletableFuture;
+
 /**
  * A backend that forwards every call to another one; tests override what they observe or change.
  */
@@ -25,6 +27,11 @@ public class ForwardingBackend implements LockBackend {
     @Override
     public BackendLock acquire(String name, Deadline deadline, LossListener lossListener) throws InterruptedException {
         return delegate.acquire(name, deadline, lossListener);
+    }
+
+    @Override
+    public CompletableFuture<BackendLock> acquireAsync(String name, Deadline deadline, LossListener lossListener) {
+        return delegate.acquireAsync(name, deadline, lossListener);
     }
 
     @Override

@@ -6,7 +6,10 @@ import dev.slocket.LockInterruptedException;
 import dev.slocket.LockRegistry;
 import dev.slocket.annotation.Mutexed;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -164,6 +167,31 @@ class MutexedAsyncTests {
             assertThat(tokens[1]).isEqualTo(tokens[0]);
             assertThat(outer.runAsync().get()).isEqualTo(outer.lastToken());
             assertThat(Runners.isFree(context.getBean(LockRegistry.class), "nested")).isTrue();
+        });
+    }
+
+    @Test
+    void tenThousandWaitingSubscriptionsTakeNoThreadEachAndRunInArrivalOrder() {
+        runner.run(context -> {
+            Work work = context.getBean(Work.class);
+            LockRegistry registry = context.getBean(LockRegistry.class);
+            HeldLock other = Runners.holdElsewhere(registry, "reactive");
+            int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
+            List<CompletableFuture<Long>> tokens = new ArrayList<>();
+            for (int i = 0; i < 10_000; i++) {
+                tokens.add(work.mono(Duration.ZERO).toFuture());
+            }
+            await().atMost(BOUND).until(() -> registry.locks().stream().anyMatch(info -> info.localWaiters() == 10_000));
+            assertThat(ManagementFactory.getThreadMXBean().getThreadCount() - threadsBefore)
+                    .as("threads added by 10,000 waiting subscriptions").isLessThanOrEqualTo(32);
+            other.release();
+            long previous = other.fencingToken();
+            for (CompletableFuture<Long> token : tokens) {
+                long next = token.get(60, TimeUnit.SECONDS);
+                assertThat(next).as("subscriptions hold the lock in the order they subscribed").isGreaterThan(previous);
+                previous = next;
+            }
+            assertThat(work.maxActive()).isEqualTo(1);
         });
     }
 
