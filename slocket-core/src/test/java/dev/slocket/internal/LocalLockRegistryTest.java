@@ -6,10 +6,10 @@ import dev.slocket.LockLostException;
 import dev.slocket.memory.MemoryLockBackend;
 import dev.slocket.spi.BackendLock;
 import dev.slocket.spi.Deadline;
+import dev.slocket.spi.ForwardingBackend;
 import dev.slocket.spi.LockBackend;
 import dev.slocket.spi.LockObserver;
 import dev.slocket.spi.LossListener;
-import dev.slocket.testing.ForwardingBackend;
 import dev.slocket.testing.SharedBackend;
 
 import java.time.Duration;

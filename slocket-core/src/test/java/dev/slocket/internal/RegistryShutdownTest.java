@@ -4,7 +4,7 @@ import dev.slocket.HeldLock;
 import dev.slocket.RegistryOptions;
 import dev.slocket.SlocketException;
 import dev.slocket.memory.MemoryLockBackend;
-import dev.slocket.testing.ForwardingBackend;
+import dev.slocket.spi.ForwardingBackend;
 import dev.slocket.testing.SharedBackend;
 
 import java.time.Duration;

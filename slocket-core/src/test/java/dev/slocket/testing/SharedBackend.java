@@ -1,5 +1,6 @@
 package dev.slocket.testing;
 
+import dev.slocket.spi.ForwardingBackend;
 import dev.slocket.spi.LockBackend;
 
 /**

@@ -1,20 +1,16 @@
-package dev.slocket.testing;
-
-import dev.slocket.spi.BackendLock;
-import dev.slocket.spi.BackendStatus;
-import dev.slocket.spi.Deadline;
-import dev.slocket.spi.LockBackend;
-import dev.slocket.spi.LossListener;
+package dev.slocket.spi;
 
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A backend that forwards every call to another one; tests override what they observe or change.
+ * A backend that forwards every call to another one: subclasses override what they add, such as
+ * what closing also closes, or what a test observes or changes.
  */
 public class ForwardingBackend implements LockBackend {
 
     private final LockBackend delegate;
 
+    /** @param delegate the backend that does the work */
     public ForwardingBackend(LockBackend delegate) {
         this.delegate = delegate;
     }
