@@ -195,43 +195,76 @@ public final class SocketBenchmark {
 
         private final Path socket;
 
-        private final Path token;
+        private final Path rightsFile;
 
-        private final FileChannel sidecar;
+        private final Path tokensFile;
+
+        private final FileChannel rights;
+
+        private final FileChannel tokens;
 
         RuleSyscalls(Path directory) throws IOException {
             this.socket = directory.resolve("syscalls.sock");
-            this.token = Files.createFile(directory.resolve("syscalls.token"));
-            this.sidecar = FileChannel.open(directory.resolve("syscalls.sock.owner"), StandardOpenOption.CREATE,
-                    StandardOpenOption.READ, StandardOpenOption.WRITE);
+            this.rightsFile = directory.resolve("syscalls.rights");
+            this.tokensFile = directory.resolve("syscalls.tokens");
+            this.rights = openState(rightsFile);
+            this.tokens = openState(tokensFile);
         }
 
         void cycle() throws IOException {
-            FileLock arbiterRight = sidecar.tryLock(0, 1, false);
+            stateIdentity();
+            FileLock arbiterRight = rights.tryLock(RIGHT, 1, false);
             ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             server.bind(UnixDomainSocketAddress.of(socket), 511);
             server.configureBlocking(false);
-            Object bound = identity();
+            Object bound = identity(socket);
             Files.setPosixFilePermissions(socket, SOCKET_MODE);
-            Files.readAttributes(token, BasicFileAttributes.class);
+            stateIdentity();
+            nextToken(tokens);
             if (server.accept() != null) {
                 throw new IllegalStateException("nobody else uses " + socket);
             }
             server.close();
             // one unlink, as the backend does: Files.delete would lstat once more
-            if (bound.equals(identity()) && !socket.toFile().delete()) {
+            if (bound.equals(identity(socket)) && !socket.toFile().delete()) {
                 throw new IOException("cannot delete " + socket);
             }
             arbiterRight.release();
         }
 
-        private Object identity() throws IOException {
-            return Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        /** The backend checks that the directory's state files are still the ones it opened. */
+        private void stateIdentity() throws IOException {
+            identity(rightsFile);
+            identity(tokensFile);
         }
 
         @Override
         public void close() throws IOException {
-            sidecar.close();
+            rights.close();
+            tokens.close();
+        }
+    }
+
+    /** Where the loops take a name's right and counter slot: any byte and slot will do. */
+    private static final long RIGHT = 3 * 1234;
+
+    private static final long SLOT = 8 * 123;
+
+    private static FileChannel openState(Path file) throws IOException {
+        return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    }
+
+    private static Object identity(Path file) throws IOException {
+        return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+    }
+
+    /** A fencing counter slot: byte-range lock, 8-byte read, 8-byte write, unlock. */
+    private static void nextToken(FileChannel tokens) throws IOException {
+        try (FileLock slot = tokens.lock(SLOT, Long.BYTES, false)) {
+            ByteBuffer buffer = ByteBuffer.allocate(Long.BYTES);
+            tokens.read(buffer, SLOT);
+            long next = Math.max(buffer.getLong(0) + 1, System.currentTimeMillis() * 1000);
+            tokens.write(ByteBuffer.allocate(Long.BYTES).putLong(0, next), SLOT);
         }
     }
 
@@ -246,8 +279,8 @@ public final class SocketBenchmark {
                 FileChannel sidecar = FileChannel.open(work.resolve("steps.owner"), StandardOpenOption.CREATE,
                         StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             server.bind(UnixDomainSocketAddress.of(socket), 511);
-            steps.put("sidecar arbiter right: byte-range lock + unlock (`fcntl` x2)",
-                    timed(() -> sidecar.tryLock(0, 1, false).release()));
+            steps.put("arbiter right in the shared rights file: byte-range lock + unlock (`fcntl` x2)",
+                    timed(() -> sidecar.tryLock(RIGHT, 1, false).release()));
             // half of a round trip between the two modes: F_GETFL + F_SETFL
             steps.put("non-blocking mode for the backlog check (`fcntl` x2)", timed(() -> {
                 server.configureBlocking(false);
@@ -256,9 +289,18 @@ public final class SocketBenchmark {
             steps.put("identity of the bound socket (`lstat`)",
                     timed(() -> Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)));
             steps.put("socket mode 0600 (`chmod`)", timed(() -> Files.setPosixFilePermissions(socket, SOCKET_MODE)));
-            Path token = Files.createFile(work.resolve("steps.token"));
-            steps.put("fencing counter file still the mapped one (`stat`)",
-                    timed(() -> Files.readAttributes(token, BasicFileAttributes.class)));
+            Path tokensFile = work.resolve("steps.tokens");
+            try (FileChannel tokens = openState(tokensFile)) {
+                steps.put("state files still the opened ones, before the right and before the token (`lstat` x4)",
+                        timed(() -> {
+                            for (int i = 0; i < 2; i++) {
+                                identity(work.resolve("steps.owner"));
+                                identity(tokensFile);
+                            }
+                        }));
+                steps.put("fencing counter slot: lock, read, write, unlock (`fcntl`, `pread`, `pwrite`, `fcntl`)",
+                        timed(() -> nextToken(tokens)));
+            }
             server.configureBlocking(false);
             steps.put("backlog check: `accept` that finds no waiter", timed(server::accept));
         }
