@@ -24,7 +24,7 @@ public class TickApplication {
 
     public static void main(String[] args) {
         new SpringApplicationBuilder(TickApplication.class).web(WebApplicationType.NONE)
-                .run("--slocket.socket.directory=" + args[0], "--spring.integration.enabled=false");
+                .run("--slocket.socket.directory=" + args[0]);
         System.out.println("READY");
     }
 
