@@ -13,12 +13,7 @@ import java.time.Instant;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An asynchronous acquisition: a continuation queued for the turn of a name, with no thread of
@@ -28,12 +23,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * held.
  */
 final class AsyncAcquisition extends Waiter {
-
-    /**
-     * Runs the continuations of waiters whose turn came, so that releasing a lock never runs the
-     * next holder's code on the releasing thread.
-     */
-    private static final Executor CONTINUATIONS = createContinuations();
 
     private final LocalLockRegistry registry;
 
@@ -67,18 +56,6 @@ final class AsyncAcquisition extends Waiter {
         this.wait = wait;
         this.deadline = Deadline.after(wait);
         this.observed = observed;
-    }
-
-    private static Executor createContinuations() {
-        AtomicInteger threads = new AtomicInteger();
-        ThreadPoolExecutor executor = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                task -> {
-                    Thread thread = new Thread(task, "slocket-turn-" + threads.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        executor.allowCoreThreadTimeOut(true);
-        return executor;
     }
 
     /**
@@ -130,7 +107,7 @@ final class AsyncAcquisition extends Waiter {
 
     @Override
     void granted() {
-        CONTINUATIONS.execute(this::acquireFromBackend);
+        Continuations.executor().execute(this::acquireFromBackend);
     }
 
     private void expire() {

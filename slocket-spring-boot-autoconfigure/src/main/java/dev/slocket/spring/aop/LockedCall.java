@@ -64,6 +64,11 @@ public final class LockedCall {
         return operation.skipOnTimeout();
     }
 
+    /** @return whether Spring's {@code @Async} runs the method, so that the call is on its executor's thread */
+    boolean runsOnAsyncExecutor() {
+        return operation.springAsync();
+    }
+
     /** @return whether a lost lock interrupts the thread that runs the method */
     boolean interruptOnLoss() {
         return interruptOnLoss;

@@ -20,10 +20,11 @@ import org.springframework.expression.Expression;
  * @param holdAtLeast how long the lock stays held at least after its acquisition, or {@code null}
  * @param handler how the method's return type holds the lock
  * @param registry the registry that holds the lock, looked up on first use
+ * @param springAsync whether Spring's {@code @Async} runs the method on its executor (its advice comes first)
  */
 record MutexedOperation(Method method, String template, Expression name, Duration waitFor,
         Mutexed.OnTimeout onTimeout, Duration holdAtLeast, MutexedReturnHandler handler,
-        Supplier<LockRegistry> registry) {
+        Supplier<LockRegistry> registry, boolean springAsync) {
 
     boolean skipOnTimeout() {
         return onTimeout == Mutexed.OnTimeout.SKIP;

@@ -110,7 +110,8 @@ public final class MutexedOperationSource {
             }
         }
         return Optional.of(new MutexedOperation(specific, template, name, waitFor, mutexed.onTimeout(), holdAtLeast,
-                handler, findRegistry(specific, resolve(specific, "registry", mutexed.registry()))));
+                handler, findRegistry(specific, resolve(specific, "registry", mutexed.registry())),
+                UnholdableResults.isAsync(specific)));
     }
 
     /** The JVM signature of a Kotlin {@code suspend fun}: a trailing continuation parameter. */

@@ -55,7 +55,7 @@ final class UnholdableResults {
      * Whether Spring's {@code @Async} runs the method: its advice comes first, so the lock is
      * taken on the executor's thread around the work, and the returned future is already done.
      */
-    private static boolean isAsync(Method method) {
+    static boolean isAsync(Method method) {
         return ASYNC != null && (AnnotatedElementUtils.hasAnnotation(method, ASYNC)
                 || AnnotatedElementUtils.hasAnnotation(method.getDeclaringClass(), ASYNC));
     }

@@ -2,7 +2,6 @@ package dev.slocket.spring.aop;
 
 import dev.slocket.HeldLock;
 import dev.slocket.LockContext;
-import dev.slocket.LockInterruptedException;
 import dev.slocket.LockRegistry;
 import dev.slocket.annotation.Mutexed;
 
@@ -84,31 +83,6 @@ class MutexedAsyncTests {
             pending.complete("done");
             assertThat(result.toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo("done");
             assertThat(Runners.isFree(registry, "future")).isTrue();
-        });
-    }
-
-    @Test
-    void interruptingACallerThatWaitsForAFutureMethodWithdrawsItsRequest() {
-        runner.run(context -> {
-            Work work = context.getBean(Work.class);
-            LockRegistry registry = context.getBean(LockRegistry.class);
-            HeldLock other = Runners.holdElsewhere(registry, "future");
-            CompletableFuture<Throwable> failure = new CompletableFuture<>();
-            Thread caller = new Thread(() -> {
-                try {
-                    work.future(new CompletableFuture<>());
-                    failure.complete(null);
-                }
-                catch (Throwable ex) {
-                    failure.complete(ex);
-                }
-            });
-            caller.start();
-            await().atMost(BOUND).until(() -> caller.getState() == Thread.State.WAITING);
-            caller.interrupt();
-            assertThat(failure.get(10, TimeUnit.SECONDS)).isInstanceOf(LockInterruptedException.class);
-            other.release();
-            await().atMost(BOUND).until(() -> Runners.isFree(registry, "future"));
         });
     }
 
