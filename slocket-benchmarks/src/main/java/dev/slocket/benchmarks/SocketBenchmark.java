@@ -42,7 +42,7 @@ import java.util.concurrent.locks.LockSupport;
  * 20,000 each) shorten a run.
  *
  * <pre>
- * ./mvnw -q -B -pl slocket-core,slocket-benchmarks package -DskipTests dependency:build-classpath \
+ * ./mvnw -q -B -pl slocket-benchmarks -am package -DskipTests dependency:build-classpath \
  *     -Dmdep.outputFile=target/classpath.txt \
  *   &amp;&amp; java -cp slocket-benchmarks/target/classes:$(cat slocket-benchmarks/target/classpath.txt) \
  *     dev.slocket.benchmarks.SocketBenchmark

@@ -13,6 +13,7 @@ import org.springframework.expression.EvaluationContext;
 import org.springframework.expression.EvaluationException;
 import org.springframework.expression.Expression;
 import org.springframework.expression.common.CompositeStringExpression;
+import org.springframework.expression.common.LiteralExpression;
 
 /**
  * Evaluates a {@code @Mutexed} name template for one call: arguments by name ({@code #id}, with
@@ -40,6 +41,10 @@ public final class LockNameEvaluator {
      *         or an invalid name
      */
     String evaluate(MutexedOperation operation, Object target, Object[] args) {
+        if (operation.name() instanceof LiteralExpression literal) {
+            // no expression: the name as written, without an evaluation context per call
+            return valid(operation, literal.getExpressionString());
+        }
         Method method = operation.method();
         MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(target, method, args,
                 parameterNames);
@@ -51,8 +56,12 @@ public final class LockNameEvaluator {
         for (Expression part : parts) {
             name.append(evaluatePart(operation, part, context));
         }
+        return valid(operation, name.toString());
+    }
+
+    private static String valid(MutexedOperation operation, String name) {
         try {
-            return LockNames.validate(name.toString());
+            return LockNames.validate(name);
         }
         catch (IllegalArgumentException ex) {
             throw failed(operation, "is not a valid lock name: " + ex.getMessage(), ex);

@@ -174,7 +174,7 @@ public final class LockedCall {
      * @param lock the held lock
      */
     public void release(HeldLock lock) {
-        if (lock.isHeld()) {
+        if (log.isDebugEnabled() && lock.isHeld()) {
             log.debug("Releasing lock '{}' (fencing token {}) after {} ms for {}", name, lock.fencingToken(),
                     Duration.between(lock.acquiredAt(), Instant.now()).toMillis(), operation.describeMethod());
         }
@@ -195,12 +195,16 @@ public final class LockedCall {
     }
 
     private void logWaiting() {
-        log.debug("Waiting for lock '{}' for {}", name, operation.describeMethod());
+        if (log.isDebugEnabled()) {
+            log.debug("Waiting for lock '{}' for {}", name, operation.describeMethod());
+        }
     }
 
     private HeldLock acquired(HeldLock lock) {
-        log.debug("Acquired lock '{}' with fencing token {} for {}", name, lock.fencingToken(),
-                operation.describeMethod());
+        if (log.isDebugEnabled()) {
+            log.debug("Acquired lock '{}' with fencing token {} for {}", name, lock.fencingToken(),
+                    operation.describeMethod());
+        }
         return lock;
     }
 }
