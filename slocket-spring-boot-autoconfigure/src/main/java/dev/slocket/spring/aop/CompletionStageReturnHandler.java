@@ -61,14 +61,7 @@ final class CompletionStageReturnHandler implements MutexedReturnHandler {
             return call.skipOrThrow(ex);
         }
         AsyncHold hold = call.holdAsync(lock);
-        Object result;
-        try {
-            result = call.proceed(lock);
-        }
-        catch (Throwable ex) {
-            hold.end();
-            throw ex;
-        }
+        Object result = proceed(call, hold);
         if (result == null) {
             hold.end();
             throwIfLost(hold);
@@ -139,10 +132,9 @@ final class CompletionStageReturnHandler implements MutexedReturnHandler {
         AsyncHold hold = call.holdAsync(lock);
         Object result;
         try {
-            result = call.proceed(lock);
+            result = proceed(call, hold);
         }
         catch (Throwable ex) {
-            hold.end();
             dependent.completeExceptionally(ex);
             return;
         }
@@ -154,6 +146,17 @@ final class CompletionStageReturnHandler implements MutexedReturnHandler {
         }
         else {
             settle(dependent, hold, null, null);
+        }
+    }
+
+    /** Runs the method under the held lock; a method that throws ends the hold. */
+    private static Object proceed(LockedCall call, AsyncHold hold) throws Throwable {
+        try {
+            return call.proceed(hold.lock());
+        }
+        catch (Throwable ex) {
+            hold.end();
+            throw ex;
         }
     }
 
