@@ -172,7 +172,13 @@ final class AsyncAcquisition extends Waiter {
         if (result.isDone() || shutdown) {
             acquisition.cancel(true);
         }
-        acquisition.whenComplete((lock, ex) -> finish(relay, lock, ex));
+        if (acquisition.isDone()) {
+            acquisition.whenComplete((lock, ex) -> finish(relay, lock, ex));
+        }
+        else {
+            // never on the backend's thread or a releasing thread: what the caller chained runs from here
+            acquisition.whenCompleteAsync((lock, ex) -> finish(relay, lock, ex), Continuations.executor());
+        }
     }
 
     private void finish(LossRelay relay, BackendLock lock, Throwable failure) {
