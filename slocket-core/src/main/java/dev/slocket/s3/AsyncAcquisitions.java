@@ -2,6 +2,7 @@ package dev.slocket.s3;
 
 import dev.slocket.LockBackendException;
 import dev.slocket.spi.BackendLock;
+import dev.slocket.spi.Deadline;
 
 import java.time.Duration;
 import java.util.Set;
@@ -31,8 +32,8 @@ final class AsyncAcquisitions {
     }
 
     /** @return the pending acquisition, its first attempt under way; cancelling it withdraws it */
-    CompletableFuture<BackendLock> start(Acquisition acquisition) {
-        ScheduledAcquisition scheduled = new ScheduledAcquisition(acquisition, attempts);
+    CompletableFuture<BackendLock> start(Acquisition acquisition, Deadline deadline) {
+        ScheduledAcquisition scheduled = new ScheduledAcquisition(acquisition, deadline, attempts);
         pending.add(scheduled);
         scheduled.whenComplete((lock, ex) -> pending.remove(scheduled));
         scheduled.start();

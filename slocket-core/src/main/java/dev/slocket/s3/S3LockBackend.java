@@ -97,7 +97,8 @@ public final class S3LockBackend implements LockBackend {
      */
     @Override
     public CompletableFuture<BackendLock> acquireAsync(String name, Deadline deadline, LossListener lossListener) {
-        return asyncAcquisitions.start(new Acquisition(context, name, keys.folder(name), deadline, lossListener));
+        return asyncAcquisitions.start(new Acquisition(context, name, keys.folder(name), deadline, lossListener),
+                deadline);
     }
 
     @Override

@@ -1,7 +1,10 @@
 package dev.slocket.s3;
 
 import dev.slocket.spi.BackendLock;
+import dev.slocket.spi.Deadline;
+import dev.slocket.spi.WaitTimer;
 
+import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
@@ -19,26 +22,40 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Withdrawing it (cancelling the future, or the backend's close) stops it at once between
  * attempts; an attempt under way is let finish, and the future completes only then, so its
  * caller never has two acquisitions of one name outstanding. A lock that attempt obtained is
- * released at once.
+ * released at once. The wait also ends {@link #LATE} after the deadline if the attempt due then
+ * has not started, the pool's threads being busy with other acquisitions' requests.
  */
 final class ScheduledAcquisition extends CompletableFuture<BackendLock> {
 
+    /** How long after its deadline an acquisition whose attempt could not start gives up. */
+    static final Duration LATE = Duration.ofMillis(500);
+
+    /** Why an acquisition ended before it decided itself: {@code failure} is {@code null} when its time ran out. */
+    private record Ending(RuntimeException failure) {
+    }
+
+    private static final Ending TIMED_OUT = new Ending(null);
+
     private final Acquisition acquisition;
+
+    private final Deadline deadline;
 
     private final ScheduledExecutorService attempts;
 
-    /** Guards the fields below, so a withdrawal and an attempt never both complete the future. */
+    /** Guards the fields below, so an ending from outside and an attempt never both decide the future. */
     private final ReentrantLock state = new ReentrantLock();
 
     private boolean attempting;
 
-    /** Why the acquisition was withdrawn: a {@link CancellationException} or a failure; {@code null} while it stands. */
-    private RuntimeException withdrawal;
+    private Ending ending;
 
     private Future<?> next;
 
-    ScheduledAcquisition(Acquisition acquisition, ScheduledExecutorService attempts) {
+    private Future<?> overdue;
+
+    ScheduledAcquisition(Acquisition acquisition, Deadline deadline, ScheduledExecutorService attempts) {
         this.acquisition = acquisition;
+        this.deadline = deadline;
         this.attempts = attempts;
     }
 
@@ -50,23 +67,23 @@ final class ScheduledAcquisition extends CompletableFuture<BackendLock> {
     private void schedule(long delayMillis) {
         state.lock();
         try {
-            if (withdrawal == null) {
+            if (ending == null) {
                 next = attempts.schedule(this::attempt, delayMillis, TimeUnit.MILLISECONDS);
             }
         }
         catch (RejectedExecutionException ex) {
-            withdrawal = AsyncAcquisitions.closed();
+            ending = new Ending(AsyncAcquisitions.closed());
         }
         finally {
             state.unlock();
         }
-        completeIfWithdrawn(null);
+        completeIfEnded(null);
     }
 
     private void attempt() {
         state.lock();
         try {
-            if (withdrawal != null) {
+            if (ending != null) {
                 return;
             }
             attempting = true;
@@ -90,7 +107,7 @@ final class ScheduledAcquisition extends CompletableFuture<BackendLock> {
             state.unlock();
         }
         BackendLock lock = step == null ? null : step.lock();
-        if (completeIfWithdrawn(lock)) {
+        if (completeIfEnded(lock)) {
             return;
         }
         if (failure != null) {
@@ -102,20 +119,30 @@ final class ScheduledAcquisition extends CompletableFuture<BackendLock> {
             }
         }
         else {
+            watchForOverdue();
             schedule(step.retryInMillis());
         }
     }
 
+    /** After the first attempt: ends the wait {@link #LATE} after the deadline unless an attempt is under way. */
+    private void watchForOverdue() {
+        if (overdue == null && !deadline.isInfinite()) {
+            overdue = WaitTimer.at(Deadline.after(Duration.ofNanos(deadline.remainingNanos()).plus(LATE)),
+                    () -> end(TIMED_OUT));
+            whenComplete((lock, ex) -> overdue.cancel(false));
+        }
+    }
+
     /**
-     * Completes the future if the acquisition was withdrawn, giving back {@code lock}.
+     * Completes the future if the acquisition was ended from outside, giving back {@code lock}.
      *
-     * @return whether it was withdrawn
+     * @return whether it was ended
      */
-    private boolean completeIfWithdrawn(BackendLock lock) {
-        RuntimeException why;
+    private boolean completeIfEnded(BackendLock lock) {
+        Ending why;
         state.lock();
         try {
-            why = withdrawal;
+            why = ending;
         }
         finally {
             state.unlock();
@@ -126,11 +153,14 @@ final class ScheduledAcquisition extends CompletableFuture<BackendLock> {
         if (lock != null) {
             lock.release();
         }
-        if (why instanceof CancellationException) {
+        if (why.failure() == null) {
+            complete(null);
+        }
+        else if (why.failure() instanceof CancellationException) {
             super.cancel(false);
         }
         else {
-            completeExceptionally(why);
+            completeExceptionally(why.failure());
         }
         return true;
     }
@@ -144,15 +174,19 @@ final class ScheduledAcquisition extends CompletableFuture<BackendLock> {
     /**
      * Withdraws the acquisition; the future fails with {@code why} once no attempt is under way.
      *
-     * @return whether this withdrew it (it was neither complete nor withdrawn before)
+     * @return whether this withdrew it (it was neither complete nor ended before)
      */
     boolean withdraw(RuntimeException why) {
+        return end(new Ending(why));
+    }
+
+    private boolean end(Ending why) {
         state.lock();
         try {
-            if (isDone() || withdrawal != null) {
+            if (isDone() || ending != null || (why == TIMED_OUT && attempting)) {
                 return false;
             }
-            withdrawal = why;
+            ending = why;
             if (next != null) {
                 next.cancel(false);
             }
@@ -163,7 +197,7 @@ final class ScheduledAcquisition extends CompletableFuture<BackendLock> {
         finally {
             state.unlock();
         }
-        completeIfWithdrawn(null);
+        completeIfEnded(null);
         return true;
     }
 }

@@ -29,6 +29,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -196,6 +197,43 @@ class S3AsyncWaitingTest {
         // well within the 30 s lease: the generation that landed was given back
         try (HeldLock lock = registry(Duration.ofMillis(200)).acquire("landing", HANDOVER)) {
             assertThat(lock.fencingToken()).isEqualTo(2);
+        }
+    }
+
+    /**
+     * Every thread of the attempt pool hangs in another acquisition's request: a waiter whose next
+     * attempt cannot start still ends its wait soon after its deadline, with nothing held.
+     */
+    @Test
+    void aWaiterWhoseAttemptCannotStartStillEndsSoonAfterItsDeadline() throws Exception {
+        LockRegistry holder = registry(Duration.ofMillis(200));
+        List<HeldLock> held = new ArrayList<>();
+        for (String name : List.of("late", "busy-0", "busy-1", "busy-2", "busy-3")) {
+            held.add(holder.acquire(name, LONG));
+        }
+        RequestCounter counter = new RequestCounter();
+        FaultyS3Client client = closedAfter(new FaultyS3Client(closedAfter(S3ProxyServer.shared().client(counter))));
+        S3LockBackend backend = closedAfter(new S3LockBackend(client, options(Duration.ofMillis(200))));
+        CountDownLatch gate = new CountDownLatch(1);
+        try {
+            Duration wait = Duration.ofSeconds(2);
+            long started = System.nanoTime();
+            CompletableFuture<BackendLock> late = backend.acquireAsync("late", Deadline.after(wait), reason -> {
+            });
+            await().atMost(LONG).until(() -> counter.count("HeadObject") >= 2);
+            for (int i = 0; i < AsyncAcquisitions.THREADS; i++) {
+                client.hold(request -> request instanceof HeadObjectRequest head && head.key().contains("/busy-"), gate);
+                backend.acquireAsync("busy-" + i, Deadline.after(LONG), reason -> {
+                });
+            }
+            await().atMost(LONG).until(() -> client.injected() == AsyncAcquisitions.THREADS);
+            assertThat(late.get(wait.toSeconds() + 3, TimeUnit.SECONDS)).as("timed out").isNull();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(wait.plus(ScheduledAcquisition.LATE)
+                    .plusSeconds(1));
+        }
+        finally {
+            gate.countDown();
+            held.forEach(HeldLock::release);
         }
     }
 }
