@@ -24,6 +24,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * caller never has two acquisitions of one name outstanding. A lock that attempt obtained is
  * released at once. The wait also ends {@link #LATE} after the deadline if the attempt due then
  * has not started, the pool's threads being busy with other acquisitions' requests.
+ *
+ * <p>A run of transient failures is retried within one attempt ({@link FailureRun}), as in the
+ * blocking acquisition, so it keeps its pool thread for its backoff.
  */
 final class ScheduledAcquisition extends CompletableFuture<BackendLock> {
 
