@@ -1,5 +1,6 @@
 package dev.slocket;
 
+import dev.slocket.testing.BlockingPoolThreads;
 import dev.slocket.testing.VirtualThreads;
 
 import java.lang.management.ManagementFactory;
@@ -54,6 +55,17 @@ public abstract class LockRegistryContractTest {
     /** @return how long the backend may take to notice an induced loss */
     protected Duration lossDetectionTime() {
         return Duration.ofSeconds(10);
+    }
+
+    /** @return whether the backend's {@code acquireAsync} waits without the JVM-wide blocking fallback pool */
+    protected boolean waitsWithoutBlockingPool() {
+        return false;
+    }
+
+    private void assertBlockingPoolUnused(BlockingPoolThreads snapshot) {
+        if (waitsWithoutBlockingPool()) {
+            assertThat(snapshot.usedSinceSnapshot()).as("threads of the blocking fallback pool").isEmpty();
+        }
     }
 
     protected LockRegistry newRegistry() throws Exception {
@@ -283,6 +295,7 @@ public abstract class LockRegistryContractTest {
     void tenThousandAsyncWaitersOnOneHeldNameTakeNoThreadEach() throws Exception {
         LockRegistry other = newRegistry();
         HeldLock holder = other.acquire("contract-many", LONG);
+        BlockingPoolThreads pool = BlockingPoolThreads.snapshot();
         int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
         List<CompletableFuture<HeldLock>> waiters = new ArrayList<>();
         for (int i = 0; i < 10_000; i++) {
@@ -292,6 +305,7 @@ public abstract class LockRegistryContractTest {
                 .anyMatch(info -> info.name().equals("contract-many") && info.localWaiters() == 9_999));
         int added = ManagementFactory.getThreadMXBean().getThreadCount() - threadsBefore;
         assertThat(added).as("threads added by 10,000 waiting acquisitions").isLessThanOrEqualTo(32);
+        assertBlockingPoolUnused(pool);
         waiters.forEach(waiter -> waiter.cancel(true));
         holder.release();
         try (HeldLock lock = newRegistry().acquire("contract-many", LONG)) {
@@ -309,6 +323,7 @@ public abstract class LockRegistryContractTest {
         for (int n = 0; n < names; n++) {
             holders.add(other.acquire("contract-names-" + n, LONG));
         }
+        BlockingPoolThreads pool = BlockingPoolThreads.snapshot();
         int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
         List<CompletableFuture<HeldLock>> waiters = new ArrayList<>();
         for (int i = 0; i < 10_000; i++) {
@@ -318,6 +333,7 @@ public abstract class LockRegistryContractTest {
         int added = ManagementFactory.getThreadMXBean().getThreadCount() - threadsBefore;
         assertThat(added).as("threads added by 10,000 acquisitions waiting on " + names + " names")
                 .isLessThanOrEqualTo(32);
+        assertBlockingPoolUnused(pool);
         waiters.forEach(waiter -> waiter.cancel(true));
         holders.forEach(HeldLock::release);
         await().atMost(LONG).until(() -> registry.locks().isEmpty());
@@ -335,6 +351,7 @@ public abstract class LockRegistryContractTest {
     void blockedAndAsyncWaitersOfANameAcquireInArrivalOrder() throws Exception {
         LockRegistry other = newRegistry();
         HeldLock holder = other.acquire("contract-order", LONG);
+        BlockingPoolThreads pool = BlockingPoolThreads.snapshot();
         List<String> order = Collections.synchronizedList(new ArrayList<>());
         List<Future<?>> done = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
@@ -356,6 +373,7 @@ public abstract class LockRegistryContractTest {
             await().atMost(LONG).until(() -> registry.locks().stream()
                     .anyMatch(info -> info.name().equals("contract-order") && info.localWaiters() == queuedBefore));
         }
+        assertBlockingPoolUnused(pool);
         holder.release();
         for (Future<?> future : done) {
             future.get(30, TimeUnit.SECONDS);
@@ -367,9 +385,11 @@ public abstract class LockRegistryContractTest {
     void anAsyncWaiterTimesOutInTheQueueAndLeavesNothingBehind() throws Exception {
         LockRegistry other = newRegistry();
         HeldLock holder = other.acquire("contract-async-timeout", LONG);
+        BlockingPoolThreads pool = BlockingPoolThreads.snapshot();
         CompletableFuture<HeldLock> head = registry.acquireAsync("contract-async-timeout", LONG);
         CompletableFuture<HeldLock> queued = registry.acquireAsync("contract-async-timeout", Duration.ofMillis(200));
         assertThatThrownBy(() -> queued.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(LockTimeoutException.class);
+        assertBlockingPoolUnused(pool);
         head.cancel(true);
         holder.release();
         await().atMost(LONG).until(() -> registry.locks().isEmpty());

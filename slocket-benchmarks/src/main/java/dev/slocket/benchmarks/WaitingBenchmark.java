@@ -5,8 +5,11 @@ import dev.slocket.LockRegistry;
 import dev.slocket.Slocket;
 import dev.slocket.internal.LocalLockRegistry;
 import dev.slocket.memory.MemoryLockBackend;
+import dev.slocket.s3.S3LockOptions;
+import dev.slocket.s3.S3ProxyServer;
 import dev.slocket.testing.SharedBackend;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
@@ -14,16 +17,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+
+import software.amazon.awssdk.services.s3.S3Client;
 
 import static org.awaitility.Awaitility.await;
 
 /**
  * What waiting costs (docs/benchmarks.md, "Waiting"): the threads and heap that 10,000
  * asynchronous acquisitions add while they wait, on one held name and on 1,000 held names, per
- * backend; and the heap after 1,000,000 distinct names were each used once.
+ * backend (s3 on a local S3Proxy); and the heap after 1,000,000 distinct names were each used once.
  *
  * <p>Run: see docs/benchmarks.md. Heap figures are used heap after a full GC ({@code System.gc()}
  * three times), so run with a fixed heap, e.g. {@code -Xms512m -Xmx512m}.
@@ -39,7 +45,7 @@ public final class WaitingBenchmark {
 
     /**
      * @param args none: every measurement, each backend in this JVM one after the other; or
-     *        {@code <backend> <names>} (memory, file or socket; 1 or 1000) for one measurement in a
+     *        {@code <backend> <names>} (memory, file, socket or s3; 1 or 1000) for one measurement in a
      *        fresh JVM, or {@code names} for the distinct-names measurement alone
      */
     public static void main(String[] args) throws Exception {
@@ -50,7 +56,7 @@ public final class WaitingBenchmark {
             distinctNames();
             return;
         }
-        List<String> backends = (args.length == 2) ? List.of(args[0]) : List.of("memory", "file", "socket");
+        List<String> backends = (args.length == 2) ? List.of(args[0]) : List.of("memory", "file", "socket", "s3");
         int[] nameCounts = (args.length == 2) ? new int[] {Integer.parseInt(args[1])} : new int[] {1, 1_000};
         for (int names : nameCounts) {
             for (String backend : backends) {
@@ -63,14 +69,27 @@ public final class WaitingBenchmark {
         }
     }
 
-    private static Supplier<LockRegistry> registries(String backend, Path directory) {
+    private static Supplier<LockRegistry> registries(String backend, Path directory) throws IOException {
         MemoryLockBackend shared = new MemoryLockBackend();
         return switch (backend) {
             case "memory" -> () -> new LocalLockRegistry(new SharedBackend(shared), null);
             case "file" -> () -> Slocket.file(directory);
             case "socket" -> () -> Slocket.socket(directory);
+            case "s3" -> s3Registries(directory.getFileName().toString());
             default -> throw new IllegalArgumentException("Unknown backend " + backend);
         };
+    }
+
+    /**
+     * Registries on the local S3Proxy that {@link S3ProxyServer#shared()} starts, sharing one
+     * client (not closed: the JVM ends with the measurement). The lease is long enough that no
+     * renewal falls into the measurement.
+     */
+    private static Supplier<LockRegistry> s3Registries(String folder) throws IOException {
+        S3Client client = S3ProxyServer.shared().client();
+        S3LockOptions options = S3LockOptions.builder(S3ProxyServer.BUCKET)
+                .keyPrefix("waiting-" + folder + "-" + UUID.randomUUID() + "/").lease(Duration.ofMinutes(10)).build();
+        return () -> Slocket.s3(client, options);
     }
 
     private static void measure(String backend, int names, Supplier<LockRegistry> registries) throws Exception {

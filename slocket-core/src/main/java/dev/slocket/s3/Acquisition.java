@@ -30,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * generation we watch a few seconds later, and until then the unchanged object makes our own
  * takeover due, whose listing shows the newer generation.
  *
+ * <p>The work between two waits is one {@link #attempt()}: the blocking {@link #run()} sleeps
+ * between attempts, an asynchronous acquisition schedules the next one on a timer
+ * ({@link ScheduledAcquisition}); both send the same requests at the same times.
+ *
  * <p>Uncontended, that is at most four requests per acquire and release: list (not on the quick
  * path), create, release marker, and at most one deferred delete of superseded keys.
  */
@@ -61,6 +65,36 @@ final class Acquisition {
 
     private final HolderWatch watch;
 
+    /**
+     * What one attempt came to: the hold, the end of the wait (no hold: the deadline passed), or
+     * how long to wait before the next attempt.
+     *
+     * @param lock the hold, or {@code null}
+     * @param over whether the acquisition is over
+     * @param retryInMillis when not over, the wait before the next attempt
+     */
+    record Step(S3HeldLock lock, boolean over, long retryInMillis) {
+
+        private static final Step TIMED_OUT = new Step(null, true, 0);
+
+        private static Step held(S3HeldLock lock) {
+            return new Step(lock, true, 0);
+        }
+
+        private static Step retryIn(long millis) {
+            return new Step(null, false, millis);
+        }
+    }
+
+    /** The acquisition has made its first attempt. */
+    private boolean started;
+
+    /** The next attempt polls the watched generation instead of deciding on a listing. */
+    private boolean polling;
+
+    /** A listing taken by the last attempt, for the next one to decide on; {@code null} to list. */
+    private Listed listed;
+
     Acquisition(HoldContext context, String name, String folder, Deadline deadline, LossListener lossListener) {
         this.context = context;
         this.name = name;
@@ -75,15 +109,41 @@ final class Acquisition {
 
     /** @return the hold, or {@code null} when the deadline passed first */
     S3HeldLock run() throws InterruptedException {
-        Listed listed = null;
-        Optional<RecentReleases.Released> releasedByUs = context.releases().take(folder);
-        long quickPathNanos = DeferredDeletes.CREATE_WINDOW.toNanos() / 2;
-        if (releasedByUs.isPresent() && System.nanoTime() - releasedByUs.get().createSentNanos() < quickPathNanos) {
-            Created created = create(releasedByUs.get().generation(), releasedByUs.get().createSentNanos());
-            if (created.lock() != null) {
-                return created.lock();
+        while (true) {
+            Step step = attempt();
+            if (step.over()) {
+                return step.lock();
             }
-            listed = created.listedAfter();
+            Thread.sleep(step.retryInMillis());
+        }
+    }
+
+    /**
+     * Sends the requests up to the next wait. Attempts of one acquisition must not overlap; a run
+     * of transient failures is retried within the attempt ({@link FailureRun}).
+     *
+     * @return the hold, the end of the wait, or when to make the next attempt
+     */
+    Step attempt() throws InterruptedException {
+        if (!started) {
+            started = true;
+            Optional<RecentReleases.Released> releasedByUs = context.releases().take(folder);
+            long quickPathNanos = DeferredDeletes.CREATE_WINDOW.toNanos() / 2;
+            if (releasedByUs.isPresent()
+                    && System.nanoTime() - releasedByUs.get().createSentNanos() < quickPathNanos) {
+                Created created = create(releasedByUs.get().generation(), releasedByUs.get().createSentNanos());
+                if (created.lock() != null) {
+                    return Step.held(created.lock());
+                }
+                listed = created.listedAfter();
+            }
+        }
+        if (polling) {
+            if (!changed()) {
+                return deadline.isExpired() ? Step.TIMED_OUT : Step.retryIn(nextPollMillis());
+            }
+            polling = false;
+            listed = null;
         }
         while (true) {
             if (listed == null) {
@@ -96,7 +156,7 @@ final class Acquisition {
                 created = create(listing.latest(), listed.sentNanos());
             }
             else if (deadline.isExpired()) {
-                return null;
+                return Step.TIMED_OUT;
             }
             else if (watch.takeoverDue(listing, listed.sentNanos(), listed.receivedNanos(),
                     generation -> readRetrying(LockKeys.generationKey(folder, generation)))) {
@@ -105,48 +165,35 @@ final class Acquisition {
                 created = create(listing.latest(), listed.sentNanos());
             }
             if (created != null && created.lock() != null) {
-                return created.lock();
+                return Step.held(created.lock());
             }
             if (deadline.isExpired()) {
-                return null;
+                return Step.TIMED_OUT;
             }
+            listed = created == null ? null : created.listedAfter();
             if (created == null) {
-                if (!awaitChange()) {
-                    return null;
-                }
-                listed = null;
+                polling = true;
             }
-            else {
-                listed = created.listedAfter();
-                if (listed == null) {
-                    Thread.sleep(nextPollMillis());
-                }
+            if (listed == null) {
+                return Step.retryIn(nextPollMillis());
             }
         }
     }
 
     /**
-     * Polls the watched generation until a listing may show something new: its release marker
-     * exists, its object is gone, or its object kept the same ETag until a takeover is due.
-     * A new ETag starts the watch again, without listing ({@link HolderWatch}).
+     * Polls the watched generation once: a listing may show something new when its release marker
+     * exists, its object is gone, or its object kept the same ETag until a takeover is due. A new
+     * ETag starts the watch again, without listing ({@link HolderWatch}).
      *
-     * @return {@code true} to list again, {@code false} when the deadline passed first
+     * @return whether to list again
      */
-    private boolean awaitChange() throws InterruptedException {
-        while (true) {
-            Thread.sleep(nextPollMillis());
-            if (headRetrying(LockKeys.markerKey(folder, watch.generation())).isPresent()) {
-                return true;
-            }
-            long sent = System.nanoTime();
-            Optional<String> etag = headRetrying(LockKeys.generationKey(folder, watch.generation()));
-            if (etag.isEmpty() || watch.polled(etag.get(), sent, System.nanoTime())) {
-                return true;
-            }
-            if (deadline.isExpired()) {
-                return false;
-            }
+    private boolean changed() throws InterruptedException {
+        if (headRetrying(LockKeys.markerKey(folder, watch.generation())).isPresent()) {
+            return true;
         }
+        long sent = System.nanoTime();
+        Optional<String> etag = headRetrying(LockKeys.generationKey(folder, watch.generation()));
+        return etag.isEmpty() || watch.polled(etag.get(), sent, System.nanoTime());
     }
 
     private long nextPollMillis() {

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -42,6 +43,8 @@ public final class S3LockBackend implements LockBackend {
 
     private final HoldContext context;
 
+    private final AsyncAcquisitions asyncAcquisitions;
+
     private volatile CachedStatus lastStatus;
 
     /**
@@ -65,6 +68,7 @@ public final class S3LockBackend implements LockBackend {
         ExecutorService io = Executors.newCachedThreadPool(daemon("slocket-s3-" + id + "-renew"));
         DeferredDeletes deletes = new DeferredDeletes(calls, options.requestTimeout(), timer, io);
         this.context = new HoldContext(calls, options, owner, timer, io, new RecentReleases(), deletes);
+        this.asyncAcquisitions = new AsyncAcquisitions(daemon("slocket-s3-" + id + "-attempts"));
     }
 
     private static ThreadFactory daemon(String prefix) {
@@ -84,6 +88,17 @@ public final class S3LockBackend implements LockBackend {
     @Override
     public BackendLock acquire(String name, Deadline deadline, LossListener lossListener) throws InterruptedException {
         return new Acquisition(context, name, keys.folder(name), deadline, lossListener).run();
+    }
+
+    /**
+     * Waits without a thread: the attempts of the blocking {@link #acquire} run on a pool of {@value
+     * AsyncAcquisitions#THREADS} threads shared by every waiting acquisition of this backend, and
+     * the wait between them is a timer ({@link ScheduledAcquisition}).
+     */
+    @Override
+    public CompletableFuture<BackendLock> acquireAsync(String name, Deadline deadline, LossListener lossListener) {
+        return asyncAcquisitions.start(new Acquisition(context, name, keys.folder(name), deadline, lossListener),
+                deadline);
     }
 
     @Override
@@ -132,8 +147,13 @@ public final class S3LockBackend implements LockBackend {
     private record CachedStatus(BackendStatus status, Instant checkedAt) {
     }
 
+    /**
+     * Withdraws pending asynchronous acquisitions (waiting up to one request timeout for attempts
+     * under way, which give back a lock they obtain), then stops the timers and renewals.
+     */
     @Override
     public void close() {
+        asyncAcquisitions.close(options.requestTimeout());
         context.timer().shutdownNow();
         context.io().shutdownNow();
     }

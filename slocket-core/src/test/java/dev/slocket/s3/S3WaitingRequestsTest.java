@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -26,7 +28,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * What a waiter sends on the real S3Proxy while a lock stays held: HEAD requests of the keys that
  * can change, and a listing only when they say something changed (a LIST costs 12.5 times a
- * HEAD on AWS).
+ * HEAD on AWS). An asynchronous waiter sends exactly what a blocking one does.
  */
 class S3WaitingRequestsTest {
 
@@ -66,15 +68,27 @@ class S3WaitingRequestsTest {
      * The wait is shorter than lease + margin, so no takeover can fall due in it: with the holder
      * renewing, nothing the waiter sees calls for a second listing, however many polls it makes.
      */
-    @Test
-    void aWaiterPollsWithHeadRequestsAndListsOnlyOnce() throws Exception {
+    /** How a waiter waits: on its own thread, or as a continuation whose attempts the backend schedules. */
+    enum Waiting {
+        BLOCKING, ASYNC;
+
+        CompletableFuture<HeldLock> acquire(LockRegistry registry, String name, Duration wait) {
+            return this == BLOCKING ? CompletableFuture.supplyAsync(() -> registry.acquire(name, wait))
+                    : registry.acquireAsync(name, wait);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Waiting.class)
+    void aWaiterPollsWithHeadRequestsAndListsOnlyOnce(Waiting waiting) throws Exception {
         RequestCounter counter = new RequestCounter();
         LockRegistry holder = registry(S3ProxyServer.shared().client());
         LockRegistry waiter = registry(S3ProxyServer.shared().client(counter));
         try (HeldLock held = holder.acquire("held", LONG)) {
             counter.reset();
             Duration wait = LEASE;
-            assertThatThrownBy(() -> waiter.acquire("held", wait)).isInstanceOf(LockTimeoutException.class);
+            assertThatThrownBy(() -> waiting.acquire(waiter, "held", wait).get(LONG.toSeconds(), TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(LockTimeoutException.class);
             Map<String, Integer> sent = counter.resetByOperation();
             // polls come at most POLL_MAX apart; a loaded machine makes fewer, but surely three
             assertThat(sent.getOrDefault("HeadObject", 0)).as("marker and generation HEADs per poll: " + sent)
@@ -86,17 +100,18 @@ class S3WaitingRequestsTest {
         }
     }
 
-    @Test
-    void aWaiterSeesTheReleaseMarkerAndListsBeforeItCreates() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Waiting.class)
+    void aWaiterSeesTheReleaseMarkerAndListsBeforeItCreates(Waiting waiting) throws Exception {
         RequestCounter counter = new RequestCounter();
         LockRegistry holder = registry(S3ProxyServer.shared().client());
         LockRegistry waiter = registry(S3ProxyServer.shared().client(counter));
         HeldLock held = holder.acquire("handover", LONG);
-        CompletableFuture<HeldLock> waiting = CompletableFuture.supplyAsync(() -> waiter.acquire("handover", LONG));
+        CompletableFuture<HeldLock> acquiring = waiting.acquire(waiter, "handover", LONG);
         await().atMost(LONG).until(() -> counter.count("HeadObject") >= 4);
         int listsBefore = counter.count("ListObjectsV2");
         held.release();
-        try (HeldLock lock = waiting.get(LONG.toSeconds(), TimeUnit.SECONDS)) {
+        try (HeldLock lock = acquiring.get(LONG.toSeconds(), TimeUnit.SECONDS)) {
             assertThat(lock.fencingToken()).isEqualTo(held.fencingToken() + 1);
             assertThat(counter.count("ListObjectsV2")).as("the listing that decides after the marker appeared")
                     .isEqualTo(listsBefore + 1);
