@@ -292,6 +292,7 @@ public abstract class LockRegistryContractTest {
                 .anyMatch(info -> info.name().equals("contract-many") && info.localWaiters() == 9_999));
         int added = ManagementFactory.getThreadMXBean().getThreadCount() - threadsBefore;
         assertThat(added).as("threads added by 10,000 waiting acquisitions").isLessThanOrEqualTo(32);
+        checkWhileAsyncWaitersWait();
         waiters.forEach(waiter -> waiter.cancel(true));
         holder.release();
         try (HeldLock lock = newRegistry().acquire("contract-many", LONG)) {
@@ -318,12 +319,17 @@ public abstract class LockRegistryContractTest {
         int added = ManagementFactory.getThreadMXBean().getThreadCount() - threadsBefore;
         assertThat(added).as("threads added by 10,000 acquisitions waiting on " + names + " names")
                 .isLessThanOrEqualTo(32);
+        checkWhileAsyncWaitersWait();
         waiters.forEach(waiter -> waiter.cancel(true));
         holders.forEach(HeldLock::release);
         await().atMost(LONG).until(() -> registry.locks().isEmpty());
         try (HeldLock lock = newRegistry().acquire("contract-names-0", LONG)) {
             assertThat(lock.isHeld()).isTrue();
         }
+    }
+
+    /** Checks more of a backend while 10,000 asynchronous acquisitions wait; nothing by default. */
+    protected void checkWhileAsyncWaitersWait() {
     }
 
     /** @return how many held names {@link #asyncWaitersOnManyHeldNamesTakeNoThreadEach()} waits on */

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Predicate;
 
 /**
  * Shared helpers of the socket tests: starting {@link SocketLockWorker} children, signalling
@@ -71,8 +72,21 @@ final class SocketTestSupport implements AutoCloseable {
      */
     static long connectionsTo(Path socket) throws IOException {
         String suffix = " " + socket;
+        return connections(line -> line.endsWith(suffix));
+    }
+
+    /**
+     * @return how many connections (accepted or still in a backlog) the listeners of this lock
+     *         directory have, all locks together
+     */
+    long connectionsIntoLockDir() throws IOException {
+        String prefix = " " + lockDir + "/";
+        return connections(line -> line.contains(prefix));
+    }
+
+    private static long connections(Predicate<String> ofPaths) throws IOException {
         return Files.readAllLines(Path.of("/proc/net/unix")).stream()
-                .filter(line -> line.endsWith(suffix))
+                .filter(ofPaths)
                 .filter(line -> !line.split("\\s+")[3].equals(LISTENING_FLAGS))
                 .count();
     }

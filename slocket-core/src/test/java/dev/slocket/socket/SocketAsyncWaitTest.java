@@ -1,0 +1,208 @@
+package dev.slocket.socket;
+
+import dev.slocket.HeldLock;
+import dev.slocket.LockRegistry;
+import dev.slocket.LockTimeoutException;
+import dev.slocket.Slocket;
+import dev.slocket.spi.BackendLock;
+import dev.slocket.spi.Deadline;
+import dev.slocket.testing.ChildJvm;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Asynchronous acquisitions of the socket backend against locks of other processes: they wait
+ * without a thread each, keep their place in the arbiter's queue for the whole wait, leave nothing
+ * behind when cancelled or timed out, and survive a SIGKILLed holder (SL-15, SL-30, SL-37).
+ */
+class SocketAsyncWaitTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private static final Duration START = Duration.ofSeconds(30);
+
+    @TempDir
+    Path root;
+
+    private SocketTestSupport support;
+
+    private final List<LockRegistry> registries = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        support = new SocketTestSupport(root);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        registries.forEach(LockRegistry::close);
+        support.close();
+    }
+
+    private LockRegistry registry() {
+        LockRegistry registry = Slocket.socket(support.lockDir());
+        registries.add(registry);
+        return registry;
+    }
+
+    private Path socket(String name) {
+        return new SocketLockBackend(SocketLockOptions.defaults(support.lockDir())).socketPath(name);
+    }
+
+    @Test
+    void tenThousandWaitersOnAThousandNamesOfAnotherProcessAddFewThreads() throws Exception {
+        ChildJvm holder = support.child(StaleSocketPolicy.RECLAIM, "far", "names", "1000");
+        holder.awaitLine("HELD 1000", WAIT);
+        LockRegistry registry = registry();
+        registry.acquireAsync("warm-up", WAIT).get(30, TimeUnit.SECONDS).release();
+        Set<Thread> poolBefore = SocketLockRegistryTest.blockingPoolThreads();
+        int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
+        List<CompletableFuture<HeldLock>> waiters = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            waiters.add(registry.acquireAsync("far-" + (i % 1_000), WAIT));
+        }
+        // every name's first waiter is connected to the other process's arbiter
+        await().atMost(WAIT).until(() -> support.connectionsIntoLockDir() == 1_000);
+        int added = ManagementFactory.getThreadMXBean().getThreadCount() - threadsBefore;
+        assertThat(added).as("threads added by 10,000 acquisitions waiting on 1,000 names").isLessThanOrEqualTo(32);
+        SocketLockRegistryTest.assertNoBlockingPoolAtWork(poolBefore);
+
+        support.signal("release-7");
+        HeldLock first = waiters.get(7).get(30, TimeUnit.SECONDS);
+        assertThat(first.isHeld()).isTrue();
+        first.release();
+        cancelOrRelease(waiters);
+        await().atMost(WAIT).until(() -> registry.locks().isEmpty());
+        support.signal("release-999");
+        holder.awaitLine("RELEASED 999", WAIT);
+        try (HeldLock lock = registry().acquire("far-999", Duration.ofSeconds(10))) {
+            assertThat(lock.isHeld()).as("a withdrawn waiter still holds").isTrue();
+        }
+    }
+
+    /** Ends every waiter: cancels it, or releases what it got before. */
+    private static void cancelOrRelease(List<CompletableFuture<HeldLock>> waiters) {
+        for (CompletableFuture<HeldLock> waiter : waiters) {
+            if (!waiter.cancel(true) && !waiter.isCompletedExceptionally()) {
+                waiter.join().release();
+            }
+        }
+    }
+
+    @Test
+    void anAsyncWaiterKeepsItsPlaceAheadOfALaterProcessLongerThanTheOldTwoSecondSlices() throws Exception {
+        int names = 20;
+        ChildJvm holder = support.child(StaleSocketPolicy.RECLAIM, "place", "names", Integer.toString(names));
+        holder.awaitLine("HELD " + names, WAIT);
+        LockRegistry registry = registry();
+        List<CompletableFuture<HeldLock>> waiters = new ArrayList<>();
+        for (int i = 0; i < names; i++) {
+            waiters.add(registry.acquireAsync("place-" + i, WAIT));
+        }
+        await().atMost(WAIT).until(() -> support.connectionsIntoLockDir() == names);
+        ChildJvm later = support.child(StaleSocketPolicy.RECLAIM, "place-0", "once", "later", "0");
+        await().atMost(WAIT).until(() -> SocketTestSupport.connectionsTo(socket("place-0")) == 2);
+        // the scenario: wait longer than the slices in which a pool thread used to wait before reconnecting
+        TimeUnit.MILLISECONDS.sleep(2_500);
+
+        support.signal("release-0");
+        HeldLock mine = waiters.get(0).get(30, TimeUnit.SECONDS);
+        assertThat(later.output()).as("the later process acquired first").doesNotContain("ACQUIRED");
+        long myToken = mine.fencingToken();
+        mine.release();
+        later.awaitLine("ACQUIRED later", WAIT);
+        String acquired = later.lines().stream().filter(line -> line.startsWith("ACQUIRED")).findFirst().orElseThrow();
+        assertThat(Long.parseLong(acquired.split(" ")[2])).isGreaterThan(myToken);
+        cancelOrRelease(waiters);
+    }
+
+    @Test
+    void cancelledAndTimedOutWaitersLeaveTheQueueAndTheArbiterHandsOnToTheNext() throws Exception {
+        ChildJvm holder = support.child(StaleSocketPolicy.RECLAIM, "withdrawn", "hold", "h", "no");
+        holder.awaitLine("HELD h", START);
+        Path socket = socket("withdrawn");
+        CompletableFuture<HeldLock> cancelled = registry().acquireAsync("withdrawn", WAIT);
+        await().atMost(WAIT).until(() -> SocketTestSupport.connectionsTo(socket) == 1);
+        CompletableFuture<HeldLock> timingOut = registry().acquireAsync("withdrawn", Duration.ofSeconds(2));
+        await().atMost(WAIT).until(() -> timingOut.isDone() || SocketTestSupport.connectionsTo(socket) == 2);
+        CompletableFuture<HeldLock> next = registry().acquireAsync("withdrawn", WAIT);
+        // both withdrawn waiters are ahead of the next one (unless the machine held the second up for 2 s)
+        await().atMost(WAIT).until(() -> SocketTestSupport.connectionsTo(socket) == (timingOut.isDone() ? 2 : 3));
+
+        assertThat(cancelled.cancel(true)).isTrue();
+        assertThatThrownBy(() -> timingOut.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(LockTimeoutException.class);
+        support.signal("release-h");
+        holder.awaitLine("RELEASED h", WAIT);
+        HeldLock lock = next.get(30, TimeUnit.SECONDS);
+        assertThat(lock.isHeld()).isTrue();
+        lock.release();
+        try (HeldLock again = registry().acquire("withdrawn", Duration.ofSeconds(5))) {
+            assertThat(again.isHeld()).as("a withdrawn waiter still holds").isTrue();
+        }
+    }
+
+    @Test
+    void waitersQueuedAtTheirOwnArbiterAreWithdrawnByCancelAndDeadline() throws Exception {
+        SocketLockBackend backend = new SocketLockBackend(SocketLockOptions.defaults(support.lockDir()));
+        try {
+            BackendLock held = backend.acquire("own", Deadline.never(), reason -> { });
+            CompletableFuture<BackendLock> cancelled = backend.acquireAsync("own", Deadline.never(), reason -> { });
+            CompletableFuture<BackendLock> timingOut = backend.acquireAsync("own",
+                    Deadline.after(Duration.ofMillis(300)), reason -> { });
+            CompletableFuture<HeldLock> next = registry().acquireAsync("own", WAIT);
+            await().atMost(WAIT).until(() -> SocketTestSupport.connectionsTo(socket("own")) == 1);
+            assertThat(cancelled.cancel(true)).isTrue();
+            assertThat(timingOut.get(30, TimeUnit.SECONDS)).as("timed out").isNull();
+            held.release();
+            HeldLock lock = next.get(30, TimeUnit.SECONDS);
+            assertThat(lock.isHeld()).isTrue();
+            lock.release();
+        }
+        finally {
+            backend.close();
+        }
+    }
+
+    @Test
+    void whenTheHolderIsKilledOneOfTheAsyncWaitersTakesTheLock() throws Exception {
+        ChildJvm holder = support.child(StaleSocketPolicy.RECLAIM, "killed", "hold", "h", "no");
+        holder.awaitLine("HELD h", START);
+        List<CompletableFuture<HeldLock>> waiters = new ArrayList<>();
+        for (LockRegistry registry : List.of(registry(), registry())) {
+            for (int i = 0; i < 3; i++) {
+                waiters.add(registry.acquireAsync("killed", WAIT));
+            }
+        }
+        await().atMost(WAIT).until(() -> SocketTestSupport.connectionsTo(socket("killed")) == 2);
+        holder.kill();
+        await().atMost(Duration.ofSeconds(10)).until(() -> waiters.stream().anyMatch(CompletableFuture::isDone));
+        List<CompletableFuture<HeldLock>> done = waiters.stream().filter(CompletableFuture::isDone).toList();
+        assertThat(done).as("one holder at a time").hasSize(1);
+        HeldLock first = done.get(0).get();
+        assertThat(first.isHeld()).isTrue();
+        first.release();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> waiters.stream().filter(CompletableFuture::isDone).count() == 2);
+        HeldLock second = waiters.stream().filter(waiter -> waiter.isDone() && waiter != done.get(0)).findFirst()
+                .orElseThrow().get();
+        assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
+        second.release();
+        cancelOrRelease(waiters);
+    }
+}
