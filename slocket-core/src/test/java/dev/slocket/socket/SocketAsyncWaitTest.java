@@ -115,7 +115,8 @@ class SocketAsyncWaitTest {
         for (int i = 0; i < names; i++) {
             waiters.add(registry.acquireAsync("place-" + i, WAIT));
         }
-        await().atMost(WAIT).until(() -> support.connectionsIntoLockDir() == names);
+        await().atMost(WAIT).until(() -> registry.locks().size() == names
+                && SocketTestSupport.connectionsTo(socket("place-0")) == 1);
         ChildJvm later = support.child(StaleSocketPolicy.RECLAIM, "place-0", "once", "later", "0");
         await().atMost(WAIT).until(() -> SocketTestSupport.connectionsTo(socket("place-0")) == 2);
         // the scenario: wait longer than the slices in which a pool thread used to wait before reconnecting
