@@ -140,7 +140,7 @@ final class AsyncSocketAcquisition extends CompletableFuture<BackendLock> {
             pause(Attempt.Next.WATCH, seenThen);
             return;
         }
-        SelectionKey key = loop.register(connected, SelectionKey.OP_READ, this::readable);
+        SelectionKey key = loop.register(connected, SelectionKey.OP_READ, ready -> readable());
         if (key == null) {
             pause(Attempt.Next.RETRY, seenThen);
             return;

@@ -3,7 +3,6 @@ package dev.slocket.socket;
 import dev.slocket.HeldLock;
 import dev.slocket.LockRegistry;
 import dev.slocket.LockTimeoutException;
-import dev.slocket.Slocket;
 import dev.slocket.spi.BackendLock;
 import dev.slocket.spi.Deadline;
 import dev.slocket.testing.ChildJvm;
@@ -42,8 +41,6 @@ class SocketAsyncWaitTest {
 
     private SocketTestSupport support;
 
-    private final List<LockRegistry> registries = new ArrayList<>();
-
     @BeforeEach
     void setUp() throws Exception {
         support = new SocketTestSupport(root);
@@ -51,25 +48,14 @@ class SocketAsyncWaitTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        registries.forEach(LockRegistry::close);
         support.close();
-    }
-
-    private LockRegistry registry() {
-        LockRegistry registry = Slocket.socket(support.lockDir());
-        registries.add(registry);
-        return registry;
-    }
-
-    private Path socket(String name) {
-        return new SocketLockBackend(SocketLockOptions.defaults(support.lockDir())).socketPath(name);
     }
 
     @Test
     void tenThousandWaitersOnAThousandNamesOfAnotherProcessAddFewThreads() throws Exception {
         ChildJvm holder = support.child(StaleSocketPolicy.RECLAIM, "far", "names", "1000");
         holder.awaitLine("HELD 1000", WAIT);
-        LockRegistry registry = registry();
+        LockRegistry registry = support.registry();
         registry.acquireAsync("warm-up", WAIT).get(30, TimeUnit.SECONDS).release();
         Set<Thread> poolBefore = SocketLockRegistryTest.blockingPoolThreads();
         int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
@@ -91,7 +77,7 @@ class SocketAsyncWaitTest {
         await().atMost(WAIT).until(() -> registry.locks().isEmpty());
         support.signal("release-999");
         holder.awaitLine("RELEASED 999", WAIT);
-        try (HeldLock lock = registry().acquire("far-999", Duration.ofSeconds(10))) {
+        try (HeldLock lock = support.registry().acquire("far-999", Duration.ofSeconds(10))) {
             assertThat(lock.isHeld()).as("a withdrawn waiter still holds").isTrue();
         }
     }
@@ -110,15 +96,15 @@ class SocketAsyncWaitTest {
         int names = 20;
         ChildJvm holder = support.child(StaleSocketPolicy.RECLAIM, "place", "names", Integer.toString(names));
         holder.awaitLine("HELD " + names, WAIT);
-        LockRegistry registry = registry();
+        LockRegistry registry = support.registry();
         List<CompletableFuture<HeldLock>> waiters = new ArrayList<>();
         for (int i = 0; i < names; i++) {
             waiters.add(registry.acquireAsync("place-" + i, WAIT));
         }
         await().atMost(WAIT).until(() -> registry.locks().size() == names
-                && SocketTestSupport.connectionsTo(socket("place-0")) == 1);
+                && SocketTestSupport.connectionsTo(support.socket("place-0")) == 1);
         ChildJvm later = support.child(StaleSocketPolicy.RECLAIM, "place-0", "once", "later", "0");
-        await().atMost(WAIT).until(() -> SocketTestSupport.connectionsTo(socket("place-0")) == 2);
+        await().atMost(WAIT).until(() -> SocketTestSupport.connectionsTo(support.socket("place-0")) == 2);
         // the scenario: wait longer than the slices in which a pool thread used to wait before reconnecting
         TimeUnit.MILLISECONDS.sleep(2_500);
 
@@ -137,12 +123,12 @@ class SocketAsyncWaitTest {
     void cancelledAndTimedOutWaitersLeaveTheQueueAndTheArbiterHandsOnToTheNext() throws Exception {
         ChildJvm holder = support.child(StaleSocketPolicy.RECLAIM, "withdrawn", "hold", "h", "no");
         holder.awaitLine("HELD h", START);
-        Path socket = socket("withdrawn");
-        CompletableFuture<HeldLock> cancelled = registry().acquireAsync("withdrawn", WAIT);
+        Path socket = support.socket("withdrawn");
+        CompletableFuture<HeldLock> cancelled = support.registry().acquireAsync("withdrawn", WAIT);
         await().atMost(WAIT).until(() -> SocketTestSupport.connectionsTo(socket) == 1);
-        CompletableFuture<HeldLock> timingOut = registry().acquireAsync("withdrawn", Duration.ofSeconds(2));
+        CompletableFuture<HeldLock> timingOut = support.registry().acquireAsync("withdrawn", Duration.ofSeconds(2));
         await().atMost(WAIT).until(() -> timingOut.isDone() || SocketTestSupport.connectionsTo(socket) == 2);
-        CompletableFuture<HeldLock> next = registry().acquireAsync("withdrawn", WAIT);
+        CompletableFuture<HeldLock> next = support.registry().acquireAsync("withdrawn", WAIT);
         // both withdrawn waiters are ahead of the next one (unless the machine held the second up for 2 s)
         await().atMost(WAIT).until(() -> SocketTestSupport.connectionsTo(socket) == (timingOut.isDone() ? 2 : 3));
 
@@ -153,7 +139,7 @@ class SocketAsyncWaitTest {
         HeldLock lock = next.get(30, TimeUnit.SECONDS);
         assertThat(lock.isHeld()).isTrue();
         lock.release();
-        try (HeldLock again = registry().acquire("withdrawn", Duration.ofSeconds(5))) {
+        try (HeldLock again = support.registry().acquire("withdrawn", Duration.ofSeconds(5))) {
             assertThat(again.isHeld()).as("a withdrawn waiter still holds").isTrue();
         }
     }
@@ -166,8 +152,8 @@ class SocketAsyncWaitTest {
             CompletableFuture<BackendLock> cancelled = backend.acquireAsync("own", Deadline.never(), reason -> { });
             CompletableFuture<BackendLock> timingOut = backend.acquireAsync("own",
                     Deadline.after(Duration.ofMillis(300)), reason -> { });
-            CompletableFuture<HeldLock> next = registry().acquireAsync("own", WAIT);
-            await().atMost(WAIT).until(() -> SocketTestSupport.connectionsTo(socket("own")) == 1);
+            CompletableFuture<HeldLock> next = support.registry().acquireAsync("own", WAIT);
+            await().atMost(WAIT).until(() -> SocketTestSupport.connectionsTo(support.socket("own")) == 1);
             assertThat(cancelled.cancel(true)).isTrue();
             assertThat(timingOut.get(30, TimeUnit.SECONDS)).as("timed out").isNull();
             held.release();
@@ -185,12 +171,12 @@ class SocketAsyncWaitTest {
         ChildJvm holder = support.child(StaleSocketPolicy.RECLAIM, "killed", "hold", "h", "no");
         holder.awaitLine("HELD h", START);
         List<CompletableFuture<HeldLock>> waiters = new ArrayList<>();
-        for (LockRegistry registry : List.of(registry(), registry())) {
+        for (LockRegistry registry : List.of(support.registry(), support.registry())) {
             for (int i = 0; i < 3; i++) {
                 waiters.add(registry.acquireAsync("killed", WAIT));
             }
         }
-        await().atMost(WAIT).until(() -> SocketTestSupport.connectionsTo(socket("killed")) == 2);
+        await().atMost(WAIT).until(() -> SocketTestSupport.connectionsTo(support.socket("killed")) == 2);
         holder.kill();
         await().atMost(Duration.ofSeconds(10)).until(() -> waiters.stream().anyMatch(CompletableFuture::isDone));
         List<CompletableFuture<HeldLock>> done = waiters.stream().filter(CompletableFuture::isDone).toList();

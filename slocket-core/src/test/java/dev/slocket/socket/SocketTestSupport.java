@@ -1,5 +1,7 @@
 package dev.slocket.socket;
 
+import dev.slocket.LockRegistry;
+import dev.slocket.Slocket;
 import dev.slocket.spi.BackendLock;
 import dev.slocket.spi.Deadline;
 import dev.slocket.testing.ChildJvm;
@@ -28,6 +30,8 @@ final class SocketTestSupport implements AutoCloseable {
 
     private final List<ChildJvm> children = new ArrayList<>();
 
+    private final List<LockRegistry> registries = new ArrayList<>();
+
     SocketTestSupport(Path root) throws IOException {
         this.lockDir = Files.createDirectories(root.resolve("locks"));
         this.workDir = Files.createDirectories(root.resolve("work"));
@@ -39,6 +43,18 @@ final class SocketTestSupport implements AutoCloseable {
 
     Path workDir() {
         return workDir;
+    }
+
+    /** @return a new registry on the lock directory, with a backend of its own; closed with this support */
+    LockRegistry registry() {
+        LockRegistry registry = Slocket.socket(lockDir);
+        registries.add(registry);
+        return registry;
+    }
+
+    /** @return the socket path of {@code name} in the lock directory */
+    Path socket(String name) {
+        return new SocketLockBackend(SocketLockOptions.defaults(lockDir)).socketPath(name);
     }
 
     /** Starts a worker child; see {@link SocketLockWorker} for the roles. */
@@ -106,6 +122,7 @@ final class SocketTestSupport implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        registries.forEach(LockRegistry::close);
         for (ChildJvm child : children) {
             child.close();
         }
