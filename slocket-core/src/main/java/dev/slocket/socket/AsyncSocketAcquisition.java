@@ -89,7 +89,7 @@ final class AsyncSocketAcquisition extends CompletableFuture<BackendLock> {
         this.pacing = pacing;
     }
 
-    /** Makes the first attempt soon; until it completes, the future withdraws on completion. */
+    /** Makes the first attempt soon, and has the acquisition withdrawn once the future completes. */
     AsyncSocketAcquisition start() {
         whenComplete((lock, ex) -> loop.execute(this::withdraw));
         loop.execute(this::attempt);

@@ -182,9 +182,10 @@ public final class SocketLockBackend implements LockBackend {
     }
 
     /**
-     * Stops serving: acquisitions under way are withdrawn; an arbiter whose own holder still holds hands over first (a complete write of
-     * {@code OK}, SL-32); waiting connections are closed and start over elsewhere (SL-35); a socket
-     * under a live grantee stays as its tombstone (SL-34).
+     * Stops serving: asynchronous acquisitions under way are withdrawn; an arbiter whose own holder
+     * still holds hands over first (a complete write of {@code OK}, SL-32); waiting connections are
+     * closed and start over elsewhere (SL-35); a socket under a live grantee stays as its tombstone
+     * (SL-34).
      */
     @Override
     public void close() {

@@ -1,6 +1,7 @@
 package dev.slocket.socket;
 
 import dev.slocket.HeldLock;
+import dev.slocket.LockBackendException;
 import dev.slocket.LockRegistry;
 import dev.slocket.LockTimeoutException;
 import dev.slocket.spi.BackendLock;
@@ -164,6 +165,23 @@ class SocketAsyncWaitTest {
         finally {
             backend.close();
         }
+    }
+
+    @Test
+    void closingTheBackendWithdrawsItsWaitersAndLeavesNothingHeld() throws Exception {
+        LockRegistry holder = support.registry();
+        HeldLock held = holder.acquire("closing", WAIT);
+        SocketLockBackend backend = new SocketLockBackend(SocketLockOptions.defaults(support.lockDir()));
+        CompletableFuture<BackendLock> waiting = backend.acquireAsync("closing", Deadline.never(), reason -> { });
+        await().atMost(WAIT).until(() -> SocketTestSupport.connectionsTo(support.socket("closing")) == 1);
+        backend.close();
+        assertThatThrownBy(() -> waiting.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(LockBackendException.class)
+                .hasMessageContaining("closed");
+        CompletableFuture<HeldLock> next = support.registry().acquireAsync("closing", WAIT);
+        held.release();
+        HeldLock lock = next.get(30, TimeUnit.SECONDS);
+        assertThat(lock.isHeld()).isTrue();
+        lock.release();
     }
 
     @Test
