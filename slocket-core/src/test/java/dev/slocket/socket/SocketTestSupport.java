@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * Shared helpers of the socket tests: starting {@link SocketLockWorker} children, signalling
@@ -105,6 +106,20 @@ final class SocketTestSupport implements AutoCloseable {
                 .filter(ofPaths)
                 .filter(line -> !line.split("\\s+")[3].equals(LISTENING_FLAGS))
                 .count();
+    }
+
+    /** @return how many sockets this JVM has open */
+    static long openSocketsOfThisJvm() throws IOException {
+        try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
+            return descriptors.filter(descriptor -> {
+                try {
+                    return Files.readSymbolicLink(descriptor).toString().startsWith("socket:");
+                }
+                catch (IOException ex) {
+                    return false; // closed meanwhile
+                }
+            }).count();
+        }
     }
 
     /** Acquires through the backend SPI on {@code executor}, waiting at most {@code wait}. */
