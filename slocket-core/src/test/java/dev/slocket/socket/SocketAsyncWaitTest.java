@@ -17,10 +17,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -31,26 +28,9 @@ import static org.awaitility.Awaitility.await;
  * without a thread each, keep their place in the arbiter's queue for the whole wait, leave nothing
  * behind when cancelled or timed out, and survive a SIGKILLed holder (SL-15, SL-30, SL-37).
  */
-class SocketAsyncWaitTest {
+class SocketAsyncWaitTest extends SocketProcessTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
-
-    private static final Duration START = Duration.ofSeconds(30);
-
-    @TempDir
-    Path root;
-
-    private SocketTestSupport support;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        support = new SocketTestSupport(root);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        support.close();
-    }
 
     @Test
     void tenThousandWaitersOnAThousandNamesOfAnotherProcessAddFewThreads() throws Exception {

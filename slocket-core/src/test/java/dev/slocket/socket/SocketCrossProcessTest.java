@@ -13,10 +13,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -26,26 +23,9 @@ import static org.awaitility.Awaitility.await;
  * The socket backend between real processes: exclusion and token order (SL-50), crash recovery
  * (SL-37 a/b/c, SL-34, SL-28), graceful exits (SL-32, SL-35) and identical name mapping.
  */
-class SocketCrossProcessTest {
-
-    private static final Duration START = Duration.ofSeconds(30);
+class SocketCrossProcessTest extends SocketProcessTest {
 
     private static final Duration ONE_SECOND = Duration.ofSeconds(1);
-
-    @TempDir
-    Path root;
-
-    private SocketTestSupport support;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        support = new SocketTestSupport(root);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        support.close();
-    }
 
     @Test
     void fourProcessesOfTwoThreadsNeverOverlapAndTokensIncreaseInOrderOfEntry() throws Exception {
