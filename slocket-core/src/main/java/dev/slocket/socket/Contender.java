@@ -34,8 +34,6 @@ final class Contender {
 
     private static final Logger log = LoggerFactory.getLogger(Contender.class);
 
-    private static final int RETRIES_BEFORE_BACKOFF = 3;
-
     private final SocketLockOptions options;
 
     private final LockDirectory directory;
@@ -70,8 +68,7 @@ final class Contender {
         LockPaths paths = directory.paths(name);
         Sidecar sidecar = openSidecar(paths);
         try {
-            Backoff backoff = new Backoff(options.reconnectBackoffMin(), options.reconnectBackoffMax());
-            int retries = 0;
+            Pacing pacing = new Pacing(options);
             boolean attempted = false;
             while (true) {
                 if (Thread.interrupted()) {
@@ -89,28 +86,18 @@ final class Contender {
                 else if (attempt.next() == Attempt.Next.QUEUED_HERE) {
                     attempt = awaitHere(attempt.arbiter(), attempt.waiter(), deadline, lossListener);
                 }
-                switch (attempt.next()) {
-                    case HELD:
-                        return withToken(attempt.hold(), paths);
-                    case TIMEOUT:
-                        return null;
-                    case RETRY:
-                        if (++retries % RETRIES_BEFORE_BACKOFF == 0) {
-                            pause(backoff.nextNanos(), deadline);
-                        }
-                        break;
-                    case BACKOFF:
-                        pause(backoff.nextNanos(), deadline);
-                        break;
-                    case WATCH:
-                        backoff.reset();
-                        watch(paths, attempt.seen(), deadline, options.watchPollInterval().toNanos());
-                        break;
-                    case SETTLE:
-                        watch(paths, attempt.seen(), deadline, options.reconnectBackoffMin().toNanos());
-                        break;
-                    default:
-                        throw new IllegalStateException("unexpected step " + attempt.next());
+                if (attempt.next() == Attempt.Next.HELD) {
+                    return withToken(attempt.hold(), paths);
+                }
+                if (attempt.next() == Attempt.Next.TIMEOUT) {
+                    return null;
+                }
+                Pacing.Pause pause = pacing.after(attempt.next());
+                if (pause.untilFileChanges()) {
+                    watch(paths, attempt.seen(), deadline, pause.nanos());
+                }
+                else {
+                    pause(pause.nanos(), deadline);
                 }
             }
         }
@@ -119,7 +106,34 @@ final class Contender {
         }
     }
 
-    private Attempt attempt(String name, LockPaths paths, Sidecar sidecar, LossListener lossListener) {
+    /**
+     * Acquires without a thread waiting (see {@link AsyncSocketAcquisition}).
+     *
+     * @return the pending acquisition; completing or cancelling it withdraws it
+     */
+    AsyncSocketAcquisition acquireAsync(String name, Deadline deadline, LossListener lossListener) {
+        LockPaths paths = directory.paths(name);
+        return new AsyncSocketAcquisition(this, name, paths, openSidecar(paths), deadline, lossListener,
+                new Pacing(options));
+    }
+
+    /** @return the client side of the protocol */
+    GrantWait grants() {
+        return grants;
+    }
+
+    /** @return the lock directory */
+    Path directory() {
+        return directory.path();
+    }
+
+    /**
+     * One ACQUIRE step: hold, queue (at an arbiter of another backend, or at our own), or how to go
+     * on; it never waits.
+     *
+     * @throws LockBackendException on a failure that retrying would not cure
+     */
+    Attempt attempt(String name, LockPaths paths, Sidecar sidecar, LossListener lossListener) {
         Arbiter own = arbiters.get(paths.socket());
         if (own != null) {
             if (own.holdAgainIfIdle()) {
@@ -302,7 +316,12 @@ final class Contender {
         }
     }
 
-    private SocketHold withToken(SocketHold hold, LockPaths paths) {
+    /**
+     * Gives a new hold its fencing token and has the {@link LossMonitor} watch it.
+     *
+     * @return {@code hold}; released if the token cannot be had
+     */
+    SocketHold withToken(SocketHold hold, LockPaths paths) {
         // the counter file's channel must not see an interrupt, or it would be closed mid-update
         boolean interrupted = Thread.interrupted();
         try {

@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Event-driven waiting for a lock file to change (SL-42): one {@link WatchService} per lock
- * directory per JVM, on a daemon thread, wakes the waiters of the file name an event names.
- * Waiters also wake after their own timeout, the safety poll. If the directory cannot be
- * watched, waiting falls back to the poll alone.
+ * directory per JVM, on a daemon thread, wakes the waiters of the file name an event names:
+ * blocked threads, or callbacks of acquisitions that wait without a thread. Waiters also wake
+ * after their own timeout, the safety poll. If the directory cannot be watched, waiting falls
+ * back to the poll alone.
  */
 final class DirectoryWatch {
 
@@ -31,7 +32,7 @@ final class DirectoryWatch {
 
     private final Path directory;
 
-    private final Map<String, Set<Semaphore>> waiters = new ConcurrentHashMap<>();
+    private final Map<String, Set<Runnable>> waiters = new ConcurrentHashMap<>();
 
     private DirectoryWatch(Path directory) {
         this.directory = directory;
@@ -67,22 +68,36 @@ final class DirectoryWatch {
      */
     void await(String fileName, long timeoutNanos, BooleanSupplier changed) throws InterruptedException {
         Semaphore signal = new Semaphore(0);
-        waiters.compute(fileName, (name, set) -> {
-            Set<Semaphore> result = (set != null) ? set : ConcurrentHashMap.newKeySet();
-            result.add(signal);
-            return result;
-        });
-        try {
+        try (Subscription ignored = subscribe(fileName, signal::release)) {
             if (!changed.getAsBoolean()) {
                 signal.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS);
             }
         }
-        finally {
-            waiters.computeIfPresent(fileName, (name, set) -> {
-                set.remove(signal);
-                return set.isEmpty() ? null : set;
-            });
-        }
+    }
+
+    /**
+     * Calls {@code onEvent} on the watch thread at every event that names {@code fileName} (and when
+     * events were lost) until the subscription is closed; it must be short.
+     *
+     * @return the subscription
+     */
+    Subscription subscribe(String fileName, Runnable onEvent) {
+        waiters.compute(fileName, (name, set) -> {
+            Set<Runnable> result = (set != null) ? set : ConcurrentHashMap.newKeySet();
+            result.add(onEvent);
+            return result;
+        });
+        return () -> waiters.computeIfPresent(fileName, (name, set) -> {
+            set.remove(onEvent);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    /** Stops the calls of one {@link #subscribe} callback. */
+    @FunctionalInterface
+    interface Subscription extends AutoCloseable {
+        @Override
+        void close();
     }
 
     private void run(WatchService service) {
@@ -91,7 +106,7 @@ final class DirectoryWatch {
                 WatchKey key = service.take();
                 for (WatchEvent<?> event : key.pollEvents()) {
                     if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
-                        waiters.values().forEach(set -> set.forEach(Semaphore::release));
+                        waiters.values().forEach(set -> set.forEach(Runnable::run));
                     }
                     else {
                         wake(((Path) event.context()).toString());
@@ -100,7 +115,7 @@ final class DirectoryWatch {
                 if (!key.reset()) {
                     log.debug("Lock directory {} can no longer be watched", directory);
                     WATCHES.remove(directory, this);
-                    waiters.values().forEach(set -> set.forEach(Semaphore::release));
+                    waiters.values().forEach(set -> set.forEach(Runnable::run));
                     service.close();
                     return;
                 }
@@ -112,9 +127,9 @@ final class DirectoryWatch {
     }
 
     private void wake(String fileName) {
-        Set<Semaphore> set = waiters.get(fileName);
+        Set<Runnable> set = waiters.get(fileName);
         if (set != null) {
-            set.forEach(Semaphore::release);
+            set.forEach(Runnable::run);
         }
     }
 }

@@ -27,6 +27,9 @@ final class GrantWait {
 
     private static final long GRANTEE_RIGHT_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
+    /** How long to wait before trying again for a grantee right that is still taken. */
+    static final long CONFIRM_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
     private final PeerIdentity peers;
 
     GrantWait(PeerIdentity peers) {
@@ -43,8 +46,7 @@ final class GrantWait {
             LossListener lossListener) throws InterruptedException {
         boolean granted = false;
         try {
-            if (!peers.accepts(connection)) {
-                log.warn("Lock socket {} is served by a process of another user; not trusting it", paths.socket());
+            if (!trusts(connection, paths)) {
                 return Attempt.then(Attempt.Next.WATCH, seen);
             }
             Attempt.Next outcome = awaitOk(connection, paths, deadline);
@@ -60,6 +62,15 @@ final class GrantWait {
                 closeQuietly(connection);
             }
         }
+    }
+
+    /** @return whether a grant on {@code connection} may count: its arbiter is a process of a user we trust */
+    boolean trusts(SocketChannel connection, LockPaths paths) {
+        if (peers.accepts(connection)) {
+            return true;
+        }
+        log.warn("Lock socket {} is served by a process of another user; not trusting it", paths.socket());
+        return false;
     }
 
     private static Attempt.Next awaitOk(SocketChannel connection, LockPaths paths, Deadline deadline)
@@ -116,7 +127,7 @@ final class GrantWait {
     }
 
     /** @return HELD once exactly OK arrived, RETRY on EOF, BACKOFF for a foreign peer, null to keep waiting */
-    private static Attempt.Next readMore(SocketChannel connection, ByteBuffer received, LockPaths paths)
+    static Attempt.Next readMore(SocketChannel connection, ByteBuffer received, LockPaths paths)
             throws IOException {
         if (connection.read(received) < 0) {
             return Attempt.Next.RETRY;
@@ -136,18 +147,42 @@ final class GrantWait {
 
     private static Attempt confirm(SocketChannel connection, FileState seen, LockPaths paths, Sidecar sidecar,
             LossListener lossListener) throws InterruptedException {
+        long giveUp = giveUpConfirmingAt();
+        while (true) {
+            Attempt confirmed = tryConfirm(connection, seen, paths, sidecar, lossListener, giveUp);
+            if (confirmed != null) {
+                return confirmed;
+            }
+            LockSupport.parkNanos(CONFIRM_RETRY_NANOS);
+            if (Thread.interrupted()) {
+                throw interrupted(paths);
+            }
+        }
+    }
+
+    /** @return when {@link #tryConfirm} stops waiting for the grantee right, for a grant that arrives now */
+    static long giveUpConfirmingAt() {
+        return System.nanoTime() + GRANTEE_RIGHT_PATIENCE_NANOS;
+    }
+
+    /**
+     * One try to turn a received grant into a hold: the sidecar's grantee right must be ours (its
+     * previous grantee may still be giving it up) and the lock file the one we connected to.
+     *
+     * @param giveUp from {@link #giveUpConfirmingAt()}
+     * @return HELD, or how to go on; {@code null} while the right is still taken: try again in
+     *         {@link #CONFIRM_RETRY_NANOS}
+     */
+    static Attempt tryConfirm(SocketChannel connection, FileState seen, LockPaths paths, Sidecar sidecar,
+            LossListener lossListener, long giveUp) {
         Sidecar.Right right = sidecar.granteeRight();
-        long giveUp = System.nanoTime() + GRANTEE_RIGHT_PATIENCE_NANOS;
         try {
-            while (!right.tryTake()) {
+            if (!right.tryTake()) {
                 if (System.nanoTime() - giveUp > 0) {
                     log.warn("Granted {} but its grantee right stayed taken; starting over", paths.socket());
                     return Attempt.then(Attempt.Next.BACKOFF, seen);
                 }
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-                if (Thread.interrupted()) {
-                    throw interrupted(paths);
-                }
+                return null;
             }
         }
         catch (IOException ex) {

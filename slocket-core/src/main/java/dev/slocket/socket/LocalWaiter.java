@@ -20,6 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * release costs one wake-up instead of two (the loop thread's, then this thread's). The arbiter's
  * monitor still decides every grant, whichever thread notices the release first. The waiter
  * blocks on a {@link Condition}, never in a monitor, so a waiting virtual thread frees its carrier.
+ * An acquisition that waits without a thread asks to be called back instead ({@link #whenDecided}).
  */
 final class LocalWaiter {
 
@@ -39,6 +40,9 @@ final class LocalWaiter {
 
     /** The selector this thread blocks in while it watches a grantee; woken on grant or cancel. */
     private Selector watching;
+
+    /** Called once the wait is decided, for a waiter without a thread. */
+    private Runnable onDecided;
 
     /** The arbiter grants (called while it holds its own lock). @return whether the waiter took it */
     boolean grant() {
@@ -82,6 +86,25 @@ final class LocalWaiter {
         finally {
             guard.unlock();
         }
+    }
+
+    /**
+     * Calls {@code callback} once the lock is handed to this waiter or the arbiter closed, at once if
+     * that already happened. It may run while the arbiter holds its lock: it must be short and must
+     * not call the arbiter.
+     */
+    void whenDecided(Runnable callback) {
+        guard.lock();
+        try {
+            if (outcome == null) {
+                onDecided = callback;
+                return;
+            }
+        }
+        finally {
+            guard.unlock();
+        }
+        callback.run();
     }
 
     /** @return whether the lock was handed to this waiter */
@@ -190,6 +213,10 @@ final class LocalWaiter {
     }
 
     private void wake() {
+        if (outcome != null && onDecided != null) {
+            onDecided.run();
+            onDecided = null;
+        }
         decided.signalAll();
         if (watching != null) {
             watching.wakeup();

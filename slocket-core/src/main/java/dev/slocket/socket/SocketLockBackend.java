@@ -19,6 +19,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
@@ -54,6 +56,9 @@ public final class SocketLockBackend implements LockBackend {
 
     private final Contender contender;
 
+    /** The asynchronous acquisitions under way, withdrawn when the backend closes. */
+    private final Set<AsyncSocketAcquisition> pending = ConcurrentHashMap.newKeySet();
+
     /**
      * @param options the backend's options
      * @throws LockBackendException if the lock directory is missing and cannot be created, is not
@@ -81,7 +86,27 @@ public final class SocketLockBackend implements LockBackend {
     public BackendLock acquire(String name, Deadline deadline, LossListener lossListener)
             throws InterruptedException {
         LockNames.validate(name);
-        SocketHold hold = contender.acquire(name, deadline, lossListener);
+        return logged(name, contender.acquire(name, deadline, lossListener));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Waits with no thread: a connection to the arbiter waits in the JVM's one grant loop and
+     * keeps its place in the arbiter's queue however long the wait; a place in this backend's own
+     * arbiter's queue is handed over by a callback (see {@link AsyncSocketAcquisition}).
+     */
+    @Override
+    public CompletableFuture<BackendLock> acquireAsync(String name, Deadline deadline, LossListener lossListener) {
+        LockNames.validate(name);
+        AsyncSocketAcquisition acquisition = contender.acquireAsync(name, deadline, lossListener);
+        pending.add(acquisition);
+        acquisition.whenComplete((lock, ex) -> pending.remove(acquisition));
+        acquisition.thenAccept(lock -> logged(name, (SocketHold) lock));
+        return acquisition.start();
+    }
+
+    private static SocketHold logged(String name, SocketHold hold) {
         if (hold != null) {
             log.debug("Acquired socket lock '{}' as {} (token {})", name,
                     hold instanceof ServerHold ? "server" : "connection", hold.fencingToken());
@@ -157,12 +182,15 @@ public final class SocketLockBackend implements LockBackend {
     }
 
     /**
-     * Stops serving: an arbiter whose own holder still holds hands over first (a complete write of
-     * {@code OK}, SL-32); waiting connections are closed and start over elsewhere (SL-35); a socket
-     * under a live grantee stays as its tombstone (SL-34).
+     * Stops serving: asynchronous acquisitions under way are withdrawn; an arbiter whose own holder
+     * still holds hands over first (a complete write of {@code OK}, SL-32); waiting connections are
+     * closed and start over elsewhere (SL-35); a socket under a live grantee stays as its tombstone
+     * (SL-34).
      */
     @Override
     public void close() {
+        LockBackendException closed = new LockBackendException("The socket lock backend is closed");
+        pending.forEach(acquisition -> acquisition.completeExceptionally(closed));
         for (Arbiter arbiter : List.copyOf(arbiters.values())) {
             arbiter.shutdown();
         }

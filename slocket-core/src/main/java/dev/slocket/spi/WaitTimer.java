@@ -7,7 +7,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The one daemon thread that ends asynchronous waits at their deadline, shared by every registry
- * and backend of the JVM. Tasks must be short: they only complete or withdraw a waiter.
+ * and backend of the JVM. Tasks must be short: they only complete or withdraw a waiter, or hand
+ * a timed step to the thread that runs it.
  */
 public final class WaitTimer {
 

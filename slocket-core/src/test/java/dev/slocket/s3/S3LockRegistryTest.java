@@ -79,12 +79,6 @@ class S3LockRegistryTest extends LockRegistryContractTest {
         return 40;
     }
 
-    /** Asynchronous waits are scheduled attempts on the backend's own small pool. */
-    @Override
-    protected boolean waitsWithoutBlockingPool() {
-        return true;
-    }
-
     @AfterEach
     void closeClients() {
         clients.forEach(S3Client::close);

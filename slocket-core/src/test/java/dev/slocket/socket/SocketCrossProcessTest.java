@@ -3,7 +3,6 @@ package dev.slocket.socket;
 import dev.slocket.HeldLock;
 import dev.slocket.LockRegistry;
 import dev.slocket.LockTimeoutException;
-import dev.slocket.Slocket;
 import dev.slocket.testing.ChildJvm;
 
 import java.nio.file.Files;
@@ -14,10 +13,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -27,39 +23,9 @@ import static org.awaitility.Awaitility.await;
  * The socket backend between real processes: exclusion and token order (SL-50), crash recovery
  * (SL-37 a/b/c, SL-34, SL-28), graceful exits (SL-32, SL-35) and identical name mapping.
  */
-class SocketCrossProcessTest {
-
-    private static final Duration START = Duration.ofSeconds(30);
+class SocketCrossProcessTest extends SocketProcessTest {
 
     private static final Duration ONE_SECOND = Duration.ofSeconds(1);
-
-    @TempDir
-    Path root;
-
-    private SocketTestSupport support;
-
-    private final List<LockRegistry> registries = new ArrayList<>();
-
-    @BeforeEach
-    void setUp() throws Exception {
-        support = new SocketTestSupport(root);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        registries.forEach(LockRegistry::close);
-        support.close();
-    }
-
-    private LockRegistry registry() {
-        LockRegistry registry = Slocket.socket(support.lockDir());
-        registries.add(registry);
-        return registry;
-    }
-
-    private Path socket(String name) {
-        return new SocketLockBackend(SocketLockOptions.defaults(support.lockDir())).socketPath(name);
-    }
 
     @Test
     void fourProcessesOfTwoThreadsNeverOverlapAndTokensIncreaseInOrderOfEntry() throws Exception {
@@ -91,9 +57,9 @@ class SocketCrossProcessTest {
     void killedServerHolderIsReclaimedWithinOneSecondByAWaiterAndByANewcomer() throws Exception {
         ChildJvm holder = support.child(StaleSocketPolicy.RECLAIM, "crash-a", "hold", "h", "no");
         holder.awaitLine("HELD h", START);
-        LockRegistry waiterRegistry = registry();
+        LockRegistry waiterRegistry = support.registry();
         CompletableFuture<HeldLock> waiter = waiterRegistry.acquireAsync("crash-a", START);
-        await().atMost(START).until(() -> SocketTestSupport.connectionsTo(socket("crash-a")) == 1);
+        await().atMost(START).until(() -> SocketTestSupport.connectionsTo(support.socket("crash-a")) == 1);
         long killedAt = System.nanoTime();
         holder.kill();
         HeldLock lock = waiter.get(5, TimeUnit.SECONDS);
@@ -104,7 +70,7 @@ class SocketCrossProcessTest {
         second.awaitLine("HELD h2", START);
         second.kill();
         killedAt = System.nanoTime();
-        try (HeldLock newcomer = registry().acquire("crash-a", Duration.ofSeconds(5))) {
+        try (HeldLock newcomer = support.registry().acquire("crash-a", Duration.ofSeconds(5))) {
             assertThat(Duration.ofNanos(System.nanoTime() - killedAt)).isLessThan(ONE_SECOND);
         }
     }
@@ -114,12 +80,12 @@ class SocketCrossProcessTest {
         ChildJvm[] arbiterAndGrantee = arbiterGrantingAnotherProcess("crash-b", "yes");
         ChildJvm grantee = arbiterAndGrantee[1];
         arbiterAndGrantee[0].kill();
-        LockRegistry contender = registry();
+        LockRegistry contender = support.registry();
         long start = System.nanoTime();
         assertThatThrownBy(() -> contender.acquire("crash-b", Duration.ofMillis(2200)))
                 .isInstanceOf(LockTimeoutException.class);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
-        assertThat(socket("crash-b")).as("the tombstone").exists();
+        assertThat(support.socket("crash-b")).as("the tombstone").exists();
         SocketLockBackend observer = new SocketLockBackend(SocketLockOptions.defaults(support.lockDir()));
         assertThat(observer.isLocked("crash-b")).as("held by the grantee of a dead arbiter").isTrue();
         CompletableFuture<HeldLock> waiter = contender.acquireAsync("crash-b", START);
@@ -141,7 +107,7 @@ class SocketCrossProcessTest {
         ChildJvm arbiter = support.child(StaleSocketPolicy.RECLAIM, name, "hold", "a", "no");
         arbiter.awaitLine("HELD a", START);
         ChildJvm grantee = support.child(StaleSocketPolicy.RECLAIM, name, "hold", "g", marker);
-        await().atMost(START).until(() -> SocketTestSupport.connectionsTo(socket(name)) == 1);
+        await().atMost(START).until(() -> SocketTestSupport.connectionsTo(support.socket(name)) == 1);
         support.signal("release-a");
         grantee.awaitLine("HELD g", START);
         return new ChildJvm[] { arbiter, grantee };
@@ -153,21 +119,21 @@ class SocketCrossProcessTest {
         arbiterAndGrantee[0].kill();
         arbiterAndGrantee[1].kill();
         long killedAt = System.nanoTime();
-        try (HeldLock lock = registry().acquire("crash-c", Duration.ofSeconds(5))) {
+        try (HeldLock lock = support.registry().acquire("crash-c", Duration.ofSeconds(5))) {
             assertThat(Duration.ofNanos(System.nanoTime() - killedAt)).isLessThan(ONE_SECOND);
         }
     }
 
     @Test
     void killedGranteeIsReplacedByTheNextWaiterOfALiveArbiter() throws Exception {
-        LockRegistry arbiter = registry();
+        LockRegistry arbiter = support.registry();
         HeldLock first = arbiter.acquire("grantee-dies", START);
         ChildJvm grantee = support.child(StaleSocketPolicy.RECLAIM, "grantee-dies", "hold", "g", "no");
-        await().atMost(START).until(() -> SocketTestSupport.connectionsTo(socket("grantee-dies")) == 1);
+        await().atMost(START).until(() -> SocketTestSupport.connectionsTo(support.socket("grantee-dies")) == 1);
         first.release();
         grantee.awaitLine("HELD g", START);
-        CompletableFuture<HeldLock> waiter = registry().acquireAsync("grantee-dies", START);
-        await().atMost(START).until(() -> SocketTestSupport.connectionsTo(socket("grantee-dies")) == 2);
+        CompletableFuture<HeldLock> waiter = support.registry().acquireAsync("grantee-dies", START);
+        await().atMost(START).until(() -> SocketTestSupport.connectionsTo(support.socket("grantee-dies")) == 2);
         assertThat(waiter).isNotDone();
         long killedAt = System.nanoTime();
         grantee.kill();
@@ -180,14 +146,14 @@ class SocketCrossProcessTest {
     void granteeOfADeadArbiterRemovesTheTombstoneBeforeReleaseReturns() throws Exception {
         ChildJvm arbiter = support.child(StaleSocketPolicy.RECLAIM, "tombstone", "hold", "a", "no");
         arbiter.awaitLine("HELD a", START);
-        CompletableFuture<HeldLock> granted = registry().acquireAsync("tombstone", START);
-        await().atMost(START).until(() -> SocketTestSupport.connectionsTo(socket("tombstone")) == 1);
+        CompletableFuture<HeldLock> granted = support.registry().acquireAsync("tombstone", START);
+        await().atMost(START).until(() -> SocketTestSupport.connectionsTo(support.socket("tombstone")) == 1);
         support.signal("release-a");
         HeldLock lock = granted.get(10, TimeUnit.SECONDS);
         arbiter.kill();
-        assertThat(socket("tombstone")).exists();
+        assertThat(support.socket("tombstone")).exists();
         lock.release();
-        assertThat(socket("tombstone")).as("SL-28: removed synchronously").doesNotExist();
+        assertThat(support.socket("tombstone")).as("SL-28: removed synchronously").doesNotExist();
     }
 
     @Test
@@ -207,7 +173,7 @@ class SocketCrossProcessTest {
         for (int i = 0; i < 3; i++) {
             waiters.add(support.child(StaleSocketPolicy.RECLAIM, name, "once", "w" + i, "100"));
         }
-        await().atMost(START).until(() -> SocketTestSupport.connectionsTo(socket(name)) == 3);
+        await().atMost(START).until(() -> SocketTestSupport.connectionsTo(support.socket(name)) == 3);
         return waiters;
     }
 
@@ -236,11 +202,11 @@ class SocketCrossProcessTest {
         String name = "report/" + "ä".repeat(120);
         ChildJvm child = support.child(StaleSocketPolicy.RECLAIM, name, "path");
         child.awaitLine("PATH", START);
-        Path mine = socket(name);
+        Path mine = support.socket(name);
         assertThat(mine.getFileName().toString()).contains("~");
         assertThat(mine.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThanOrEqualTo(107);
         assertThat(child.output()).contains("PATH " + mine);
-        try (HeldLock lock = registry().acquire(name, Duration.ofSeconds(5))) {
+        try (HeldLock lock = support.registry().acquire(name, Duration.ofSeconds(5))) {
             assertThat(Files.exists(mine)).isTrue();
         }
     }

@@ -8,8 +8,11 @@ import dev.slocket.Slocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The shared contract on the socket backend: every registry of a test has its own backend on one
@@ -35,5 +38,18 @@ class SocketLockRegistryTest extends LockRegistryContractTest {
     @Override
     protected Duration lossDetectionTime() {
         return Duration.ofSeconds(3);
+    }
+
+    /** The socket backend waits by itself: no thread blocks in its acquire (the contract checks the blocking pool). */
+    @Override
+    protected void checkWhileAsyncWaitersWait() {
+        assertNoThreadBlockedInAcquire();
+    }
+
+    static void assertNoThreadBlockedInAcquire() {
+        assertThat(Thread.getAllStackTraces().values()).as("threads blocked in the socket backend's acquire")
+                .noneMatch(stack -> Arrays.stream(stack)
+                        .anyMatch(frame -> frame.getClassName().equals(Contender.class.getName())
+                                && frame.getMethodName().equals("acquire")));
     }
 }

@@ -11,8 +11,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A child JVM for cross-process socket-lock tests. Arguments:
@@ -25,6 +29,9 @@ import java.util.concurrent.TimeUnit;
  * {@code workDir/exit-<id>} exists. It keeps serving as arbiter in between.</li>
  * <li>{@code once <id> <holdMillis>}: takes the lock under the marker, prints
  * {@code ACQUIRED <id> <token>}, holds, releases, prints {@code RELEASED <id>} and exits 0.</li>
+ * <li>{@code names <count>}: takes {@code <name>-0} to {@code <name>-<count - 1>}, prints
+ * {@code HELD <count>}, releases {@code <name>-<i>} once {@code workDir/release-<i>} exists (prints
+ * {@code RELEASED <i>}) and exits 0 once {@code workDir/exit} exists. It keeps serving as arbiter.</li>
  * <li>{@code path}: prints {@code PATH <socket path of name>}.</li>
  * <li>{@code loop <rounds>}: prints {@code READY}, waits for {@code workDir/go}, then takes and
  * releases the lock {@code rounds} times as fast as it can, writes the tokens it got to
@@ -54,6 +61,7 @@ public final class SocketLockWorker {
                         Integer.parseInt(args[6]));
                 case "hold" -> hold(options, name, marker, workDir, args[5], args[6].equals("yes"));
                 case "once" -> once(options, name, marker, args[5], Long.parseLong(args[6]));
+                case "names" -> names(options, name, workDir, Integer.parseInt(args[5]));
                 case "loop" -> loop(options, name, workDir, Integer.parseInt(args[5]));
                 case "path" -> System.out.println("PATH " + new SocketLockBackend(options).socketPath(name));
                 default -> throw new IllegalArgumentException("unknown role " + args[4]);
@@ -149,6 +157,24 @@ public final class SocketLockWorker {
         Files.write(workDir.resolve("tokens-" + ProcessHandle.current().pid()),
                 Arrays.stream(tokens).mapToObj(Long::toString).toList());
         System.out.println("DONE");
+    }
+
+    private static void names(SocketLockOptions options, String name, Path workDir, int count) throws Exception {
+        LockRegistry registry = Slocket.socket(options);
+        Map<String, HeldLock> held = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            held.put("release-" + i, registry.acquire(name + "-" + i, Duration.ofSeconds(60)));
+        }
+        System.out.println("HELD " + count);
+        while (!Files.exists(workDir.resolve("exit"))) {
+            try (Stream<Path> files = Files.list(workDir)) {
+                files.map(file -> held.remove(file.getFileName().toString())).filter(Objects::nonNull).forEach(lock -> {
+                    lock.release();
+                    System.out.println("RELEASED " + lock.name().substring(name.length() + 1));
+                });
+            }
+            TimeUnit.MILLISECONDS.sleep(10);
+        }
     }
 
     /** Prints {@code WAITING <id>} once the registry waits for the lock (it never does if the lock is free). */

@@ -1,5 +1,7 @@
 package dev.slocket.socket;
 
+import dev.slocket.LockRegistry;
+import dev.slocket.Slocket;
 import dev.slocket.spi.BackendLock;
 import dev.slocket.spi.Deadline;
 import dev.slocket.testing.ChildJvm;
@@ -12,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * Shared helpers of the socket tests: starting {@link SocketLockWorker} children, signalling
@@ -27,6 +31,8 @@ final class SocketTestSupport implements AutoCloseable {
 
     private final List<ChildJvm> children = new ArrayList<>();
 
+    private final List<LockRegistry> registries = new ArrayList<>();
+
     SocketTestSupport(Path root) throws IOException {
         this.lockDir = Files.createDirectories(root.resolve("locks"));
         this.workDir = Files.createDirectories(root.resolve("work"));
@@ -38,6 +44,18 @@ final class SocketTestSupport implements AutoCloseable {
 
     Path workDir() {
         return workDir;
+    }
+
+    /** @return a new registry on the lock directory, with a backend of its own; closed with this support */
+    LockRegistry registry() {
+        LockRegistry registry = Slocket.socket(lockDir);
+        registries.add(registry);
+        return registry;
+    }
+
+    /** @return the socket path of {@code name} in the lock directory */
+    Path socket(String name) {
+        return new SocketLockBackend(SocketLockOptions.defaults(lockDir)).socketPath(name);
     }
 
     /** Starts a worker child; see {@link SocketLockWorker} for the roles. */
@@ -71,10 +89,37 @@ final class SocketTestSupport implements AutoCloseable {
      */
     static long connectionsTo(Path socket) throws IOException {
         String suffix = " " + socket;
+        return connections(line -> line.endsWith(suffix));
+    }
+
+    /**
+     * @return how many connections (accepted or still in a backlog) the listeners of this lock
+     *         directory have, all locks together
+     */
+    long connectionsIntoLockDir() throws IOException {
+        String prefix = " " + lockDir + "/";
+        return connections(line -> line.contains(prefix));
+    }
+
+    private static long connections(Predicate<String> ofPaths) throws IOException {
         return Files.readAllLines(Path.of("/proc/net/unix")).stream()
-                .filter(line -> line.endsWith(suffix))
+                .filter(ofPaths)
                 .filter(line -> !line.split("\\s+")[3].equals(LISTENING_FLAGS))
                 .count();
+    }
+
+    /** @return how many sockets this JVM has open */
+    static long openSocketsOfThisJvm() throws IOException {
+        try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
+            return descriptors.filter(descriptor -> {
+                try {
+                    return Files.readSymbolicLink(descriptor).toString().startsWith("socket:");
+                }
+                catch (IOException ex) {
+                    return false; // closed meanwhile
+                }
+            }).count();
+        }
     }
 
     /** Acquires through the backend SPI on {@code executor}, waiting at most {@code wait}. */
@@ -92,6 +137,7 @@ final class SocketTestSupport implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        registries.forEach(LockRegistry::close);
         for (ChildJvm child : children) {
             child.close();
         }
