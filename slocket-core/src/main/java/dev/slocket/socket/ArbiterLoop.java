@@ -30,6 +30,8 @@ final class ArbiterLoop {
 
     private final Selector selector;
 
+    private final Thread thread = new Thread(this::run, "slocket-arbiter");
+
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
 
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -57,9 +59,8 @@ final class ArbiterLoop {
             catch (IOException ex) {
                 throw new UncheckedIOException("Cannot open a selector for the socket lock arbiters", ex);
             }
-            Thread thread = new Thread(instance::run, "slocket-arbiter");
-            thread.setDaemon(true);
-            thread.start();
+            instance.thread.setDaemon(true);
+            instance.thread.start();
         }
         return instance;
     }
@@ -75,21 +76,14 @@ final class ArbiterLoop {
         timer.schedule(() -> runSafely(task), delayNanos, TimeUnit.NANOSECONDS);
     }
 
-    /** Wakes the loop so channels closed elsewhere are really closed now. */
+    /** Wakes the loop, so registrations made meanwhile take effect and channels closed elsewhere are really closed. */
     void wakeup() {
         selector.wakeup();
     }
 
-    /** Sets what the loop waits for on a registered channel, if it still is; call on the loop thread only. */
-    void interest(SelectableChannel channel, int ops) {
-        SelectionKey key = channel.keyFor(selector);
-        if (key != null && key.isValid()) {
-            key.interestOps(ops);
-        }
-    }
-
     /**
-     * Registers a non-blocking channel; call on the loop thread only.
+     * Registers a non-blocking channel, from any thread; a registration made while the loop waits
+     * takes effect when it next wakes ({@link #wakeup()}).
      *
      * @return the key, or {@code null} if the channel is already closed
      */
@@ -104,6 +98,11 @@ final class ArbiterLoop {
         catch (ClosedChannelException ex) {
             return null;
         }
+    }
+
+    /** @return whether the caller is the loop thread, which needs no wake-up to see its own registrations */
+    boolean isLoopThread() {
+        return Thread.currentThread() == thread;
     }
 
     private void run() {

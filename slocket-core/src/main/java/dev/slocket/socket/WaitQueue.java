@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * An arbiter's FIFO of waiters: connections of other processes, {@link LocalWaiter}s of this
- * process, and at most one {@link KeptPlace}. Not thread-safe: the arbiter's monitor guards it.
+ * process, and at most one {@link KeptPlace}. Not thread-safe: the arbiter's lock guards it.
  */
 final class WaitQueue {
 
@@ -44,8 +44,9 @@ final class WaitQueue {
         }
     }
 
-    boolean hasKeptPlace() {
-        return kept != null;
+    /** @return the place kept, or {@code null} */
+    KeptPlace keptPlace() {
+        return kept;
     }
 
     /**
