@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * of another process that releases keeps a place at the back of the queue for a moment
  * ({@link KeptPlace}): a process that loops on the lock needs that moment to reconnect, and without
  * the place this process, looping too, would take the lock again and again meanwhile. The place
- * delays only an acquisition of this process that follows its own release within that moment.
+ * delays only an acquisition of this process that follows its own release within that moment. In
+ * the same way this process keeps its place for a moment when it hands over, so that a thread of it
+ * that comes back a little late is not overtaken by the grantee's process looping.
  *
  * <p>All state is guarded by {@link #lock}, never a monitor, so that a virtual thread that accepts
  * or grants here does not pin its carrier. The releasing thread grants directly, so a handover is
@@ -158,7 +160,11 @@ final class Arbiter {
             // waiters in the backlog come first, whether or not the loop has accepted them yet
             acceptPending();
             handOver();
-            return grantee != null;
+            if (grantee == null) {
+                return false;
+            }
+            queue.keepPlaceHere(selfReleasedAt + keepPlaceNanos);
+            return true;
         }
         finally {
             lock.unlock();
@@ -167,7 +173,8 @@ final class Arbiter {
 
     /**
      * This process's own holder takes the lock again without a round trip through its socket,
-     * if the arbiter is idle: nobody holds it and nobody waits, not even in the backlog.
+     * if the arbiter is idle: nobody holds it and nobody waits, not even in the backlog, or the place
+     * this process kept when it handed over comes first.
      *
      * @return whether the lock is now held by this arbiter's own holder
      */
@@ -179,7 +186,7 @@ final class Arbiter {
             }
             acceptPending();
             keepPlaceOnlyForALoop();
-            if (!queue.isEmpty()) {
+            if (!queue.takeKeptPlaceHereIfFirst(System.nanoTime()) && !queue.isEmpty()) {
                 handOver();
                 return false;
             }
@@ -205,7 +212,7 @@ final class Arbiter {
             acceptPending();
             keepPlaceOnlyForALoop();
             LocalWaiter waiter = new LocalWaiter();
-            queue.addLocal(waiter);
+            queue.addLocal(waiter, System.nanoTime());
             handOver();
             return waiter;
         }
@@ -308,15 +315,24 @@ final class Arbiter {
     }
 
     private void granteeLeft() {
+        noteGranteeLeft();
+        handOver();
+    }
+
+    private void noteGranteeLeft() {
         closeQuietly(grantee);
         grantee = null;
         granteeKey = null;
         granteeKeyLive = false;
         keepPlace();
-        handOver();
     }
 
+    /** Callers hand over afterwards. */
     private void acceptPending() {
+        if (grantee != null && !isOpen(grantee)) {
+            // its release came first: its place is kept before its process's next connection is queued
+            noteGranteeLeft();
+        }
         while (true) {
             SocketChannel client;
             try {
@@ -417,13 +433,13 @@ final class Arbiter {
     /**
      * Decides who notices the grantee's release: the local waiter next in line watches it itself (see
      * {@link #granteeAheadOf}); otherwise the loop, at once if a connection waits, and if nobody
-     * waits, by its next wake-up, which a newcomer causes or at the latest the sweep.
+     * waits (a kept place is nobody yet), by its next wake-up, which a newcomer causes or at the latest the sweep.
      */
     private void arrangeGranteeWatch() {
         if (grantee == null || !served || closed || queue.peek() instanceof LocalWaiter) {
             return;
         }
-        if (!queue.isEmpty()) {
+        if (queue.hasWaiter()) {
             loopWatchesGrantee(true);
         }
         else if (!sweepScheduled && (granteeKey == null || !granteeKeyLive)) {
@@ -520,14 +536,14 @@ final class Arbiter {
 
     /**
      * Keeps a place at the back of the queue for the grantee that just left (see {@link KeptPlace}).
-     * Its expiry needs a timer only once the place stands first with the lock free.
+     * The expiry of a place needs a timer only once the place stands first with the lock free.
      */
     private void keepPlace() {
         queue.keepPlace(System.nanoTime() + keepPlaceNanos);
     }
 
     private void scheduleExpiry() {
-        KeptPlace kept = queue.keptPlace();
+        KeptPlace kept = queue.keptPlaceFirst();
         if (kept != null && kept != expiryScheduled) {
             expiryScheduled = kept;
             ArbiterLoop.get().schedule(this::keptPlaceExpired, Math.max(0, kept.expiresAt() - System.nanoTime()));
