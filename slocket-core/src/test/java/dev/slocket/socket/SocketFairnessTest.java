@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -209,6 +210,48 @@ class SocketFairnessTest {
         BackendLock later = backend.acquire("gone", Deadline.after(Duration.ZERO), reason -> { });
         assertThat(later).isNotNull();
         later.release();
+    }
+
+    @Test
+    void theArbitersProcessComingBackLateIsNotOvertakenByTheGranteesProcessLooping() throws Exception {
+        SocketLockBackend backend = backend(Duration.ofMinutes(1));
+        BackendLock held = backend.acquire("late", Deadline.after(WAIT), reason -> { });
+        SocketChannel other = connect(backend.socketPath("late"));
+        held.release();
+        assertGranted(other);
+        // the other process releases and reconnects before our thread comes back
+        other.close();
+        SocketChannel again = connect(backend.socketPath("late"));
+        BackendLock ours = backend.acquire("late", Deadline.after(WAIT), reason -> { });
+        assertThat(ours).isNotNull();
+        assertNothingReceived(again);
+        ours.release();
+        assertGranted(again);
+    }
+
+    @Test
+    void aGranteesReleaseNobodyWatchedIsSeenByIsLocked() throws Exception {
+        SocketLockBackend backend = backend(Duration.ZERO);
+        BackendLock held = backend.acquire("unwatched", Deadline.after(WAIT), reason -> { });
+        SocketChannel other = connect(backend.socketPath("unwatched"));
+        held.release();
+        assertGranted(other);
+        assertThat(backend.isLocked("unwatched")).isTrue();
+        // nobody waits, so nothing watches the grantee: the question itself looks
+        other.close();
+        assertThat(backend.isLocked("unwatched")).isFalse();
+    }
+
+    @Test
+    void anArbiterWhoseGranteeLeftWhileNobodyWaitedStillClosesAndRemovesItsSocket() throws Exception {
+        SocketLockBackend backend = backend(Duration.ZERO);
+        Path socket = backend.socketPath("linger");
+        BackendLock held = backend.acquire("linger", Deadline.after(WAIT), reason -> { });
+        SocketChannel other = connect(socket);
+        held.release();
+        assertGranted(other);
+        other.close();
+        await().atMost(WAIT).until(() -> !Files.exists(socket, LinkOption.NOFOLLOW_LINKS));
     }
 
     @Test
