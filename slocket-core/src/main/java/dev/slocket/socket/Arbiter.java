@@ -74,7 +74,7 @@ final class Arbiter {
     /** The loop's registration of the grantee's connection, if the loop watches it. */
     private SelectionKey granteeKey;
 
-    /** Whether the loop already sees {@link #granteeKey} (it woke, or registered it itself). */
+    /** Whether the loop already watches through {@link #granteeKey} (it woke, or registered it itself). */
     private boolean granteeKeyLive;
 
     /** Whether a check that the loop watches an unwatched grantee is scheduled. */
@@ -292,7 +292,7 @@ final class Arbiter {
         lock.lock();
         try {
             if (!closed && watched == grantee) {
-                loopWatchesGrantee(true);
+                loopWatchesGrantee();
             }
         }
         finally {
@@ -431,16 +431,16 @@ final class Arbiter {
     }
 
     /**
-     * Decides who notices the grantee's release: the local waiter next in line watches it itself (see
-     * {@link #granteeAheadOf}); otherwise the loop, at once if a connection waits, and if nobody
-     * waits (a kept place is nobody yet), by its next wake-up, which a newcomer causes or at the latest the sweep.
+     * Decides who notices the grantee's release: the local waiter next in line watches it itself
+     * (see {@link #granteeAheadOf}); otherwise the loop, at once if anyone waits (a kept place is
+     * nobody yet), and if nobody waits, by its next wake-up: a newcomer's, or the sweep's.
      */
     private void arrangeGranteeWatch() {
         if (grantee == null || !served || closed || queue.peek() instanceof LocalWaiter) {
             return;
         }
         if (queue.hasWaiter()) {
-            loopWatchesGrantee(true);
+            loopWatchesGrantee();
         }
         else if (!sweepScheduled && (granteeKey == null || !granteeKeyLive)) {
             sweepScheduled = true;
@@ -453,7 +453,7 @@ final class Arbiter {
         try {
             sweepScheduled = false;
             if (!closed && grantee != null && !(queue.peek() instanceof LocalWaiter)) {
-                loopWatchesGrantee(true);
+                loopWatchesGrantee();
             }
         }
         finally {
@@ -461,8 +461,8 @@ final class Arbiter {
         }
     }
 
-    /** The loop watches the grantee; {@code now}: wake it so it does from this moment. */
-    private void loopWatchesGrantee(boolean now) {
+    /** The loop watches the grantee from now on: registered here, and woken unless this is the loop thread. */
+    private void loopWatchesGrantee() {
         ArbiterLoop loop = ArbiterLoop.get();
         SocketChannel watched = grantee;
         if (granteeKey == null) {
@@ -474,19 +474,17 @@ final class Arbiter {
                 return;
             }
             granteeKey = loop.register(watched, SelectionKey.OP_READ, key -> connectionReady(watched));
-            granteeKeyLive = loop.isLoopThread();
             if (granteeKey == null) {
                 return;
             }
         }
-        else if (granteeKey.isValid() && granteeKey.interestOps() == 0) {
+        else if (granteeKey.isValid()) {
             granteeKey.interestOps(SelectionKey.OP_READ);
-            granteeKeyLive = loop.isLoopThread();
         }
-        if (now && !granteeKeyLive) {
-            granteeKeyLive = true;
+        if (!granteeKeyLive && !loop.isLoopThread()) {
             loop.wakeup();
         }
+        granteeKeyLive = true;
     }
 
     /** The local waiter next in line watches the grantee: the loop stops, without being woken for that. */
@@ -494,6 +492,7 @@ final class Arbiter {
         if (granteeKey != null && granteeKey.isValid()) {
             granteeKey.interestOps(0);
         }
+        granteeKeyLive = false;
     }
 
     private void closeIfStillIdle() {

@@ -129,13 +129,19 @@ class SocketFairnessTest {
      * @return that thread's hold; the arbiter now keeps a place for the other process
      */
     private BackendLock afterAnotherProcessHadItsTurn(SocketLockBackend backend, String name) throws Exception {
+        SocketChannel other = handedToAnotherProcess(backend, name);
+        CompletableFuture<BackendLock> ours = acquireQueuedHere(backend, name);
+        other.close();
+        return ours.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** This process holds, another connects and is granted on our release: @return its connection */
+    private SocketChannel handedToAnotherProcess(SocketLockBackend backend, String name) throws Exception {
         BackendLock held = backend.acquire(name, Deadline.after(WAIT), reason -> { });
         SocketChannel other = connect(backend.socketPath(name));
         held.release();
         assertGranted(other);
-        CompletableFuture<BackendLock> ours = acquireQueuedHere(backend, name);
-        other.close();
-        return ours.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        return other;
     }
 
     /** {@code other} gets the lock while {@code ours} waits, and {@code ours} gets it once other leaves. */
@@ -215,10 +221,7 @@ class SocketFairnessTest {
     @Test
     void theArbitersProcessComingBackLateIsNotOvertakenByTheGranteesProcessLooping() throws Exception {
         SocketLockBackend backend = backend(Duration.ofMinutes(1));
-        BackendLock held = backend.acquire("late", Deadline.after(WAIT), reason -> { });
-        SocketChannel other = connect(backend.socketPath("late"));
-        held.release();
-        assertGranted(other);
+        SocketChannel other = handedToAnotherProcess(backend, "late");
         // the other process releases and reconnects before our thread comes back
         other.close();
         SocketChannel again = connect(backend.socketPath("late"));
@@ -232,10 +235,7 @@ class SocketFairnessTest {
     @Test
     void aGranteesReleaseNobodyWatchedIsSeenByIsLocked() throws Exception {
         SocketLockBackend backend = backend(Duration.ZERO);
-        BackendLock held = backend.acquire("unwatched", Deadline.after(WAIT), reason -> { });
-        SocketChannel other = connect(backend.socketPath("unwatched"));
-        held.release();
-        assertGranted(other);
+        SocketChannel other = handedToAnotherProcess(backend, "unwatched");
         assertThat(backend.isLocked("unwatched")).isTrue();
         // nobody waits, so nothing watches the grantee: the question itself looks
         other.close();
@@ -245,12 +245,8 @@ class SocketFairnessTest {
     @Test
     void anArbiterWhoseGranteeLeftWhileNobodyWaitedStillClosesAndRemovesItsSocket() throws Exception {
         SocketLockBackend backend = backend(Duration.ZERO);
+        handedToAnotherProcess(backend, "linger").close();
         Path socket = backend.socketPath("linger");
-        BackendLock held = backend.acquire("linger", Deadline.after(WAIT), reason -> { });
-        SocketChannel other = connect(socket);
-        held.release();
-        assertGranted(other);
-        other.close();
         await().atMost(WAIT).until(() -> !Files.exists(socket, LinkOption.NOFOLLOW_LINKS));
     }
 
