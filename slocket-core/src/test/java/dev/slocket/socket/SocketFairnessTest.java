@@ -233,6 +233,19 @@ class SocketFairnessTest {
     }
 
     @Test
+    void aWaiterThatLeftTheQueueIsPassedOverAtItsTurn() throws Exception {
+        SocketLockBackend backend = backend(Duration.ofMinutes(1));
+        BackendLock held = backend.acquire("left", Deadline.after(WAIT), reason -> { });
+        Path socket = backend.socketPath("left");
+        SocketChannel leaving = connect(socket);
+        SocketChannel staying = connect(socket);
+        // SL-24: nothing watches a waiting connection; the one that closed is dropped when its grant fails
+        leaving.close();
+        held.release();
+        assertGrantedBefore(staying, acquireAsync(backend, "left"));
+    }
+
+    @Test
     void aGranteesReleaseNobodyWatchedIsSeenByIsLocked() throws Exception {
         SocketLockBackend backend = backend(Duration.ZERO);
         SocketChannel other = handedToAnotherProcess(backend, "unwatched");
