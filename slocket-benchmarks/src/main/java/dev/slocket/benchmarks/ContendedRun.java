@@ -12,17 +12,21 @@ import java.util.List;
  * times of all processes are strictly ordered on the machine's one monotonic clock), each
  * process's share, the handoffs to another process and their gaps, the longest wait, and how often
  * a waiter was overtaken: another process acquired twice between the waiter's call and its grant.
+ * A handoff's gap counts only where the next holder already waited when the lock was released (it
+ * had called {@code acquire}): otherwise the gap would also hold that process's own way back.
  *
- * @param handoffGaps from a release to the next acquisition by another process
+ * @param handoffGaps from a release to the return of {@code acquire} in another process that already waited
  * @param toOther how many consecutive acquisitions went to another process
  * @param transitions how many consecutive pairs there were
+ * @param toOtherWaited how many of the releases at which another process waited went to another process
+ * @param waitedReleases at how many releases another process waited
  * @param shares each process's fraction of all acquisitions
  * @param longestWaitNanos the longest time from a call to {@code acquire} to its return
  * @param overtaken how many acquisitions were overtaken
  * @param perSecond acquisitions per second, all processes together
  */
-record ContendedRun(Stats handoffGaps, int toOther, int transitions, double[] shares, long longestWaitNanos,
-        int overtaken, double perSecond) {
+record ContendedRun(Stats handoffGaps, int toOther, int transitions, int toOtherWaited, int waitedReleases,
+        double[] shares, long longestWaitNanos, int overtaken, double perSecond) {
 
     /** One acquisition in a child's log. */
     private record Hold(int process, long call, long acquired, long released) {
@@ -62,15 +66,25 @@ record ContendedRun(Stats handoffGaps, int toOther, int transitions, double[] sh
         int[] counts = new int[processes];
         List<Long> gaps = new ArrayList<>();
         int toOther = 0;
+        int toOtherWaited = 0;
+        int waitedReleases = 0;
         long longestWait = 0;
         int overtaken = 0;
         for (int k = 0; k < holds.size(); k++) {
             Hold hold = holds.get(k);
             counts[hold.process()]++;
             longestWait = Math.max(longestWait, hold.acquired() - hold.call());
-            if (k > 0 && holds.get(k - 1).process() != hold.process()) {
-                toOther++;
-                gaps.add(hold.acquired() - holds.get(k - 1).released());
+            if (k > 0) {
+                Hold previous = holds.get(k - 1);
+                boolean other = previous.process() != hold.process();
+                toOther += other ? 1 : 0;
+                if (anotherWaited(holds, k, processes)) {
+                    waitedReleases++;
+                    toOtherWaited += other ? 1 : 0;
+                }
+                if (other && hold.call() < previous.released()) {
+                    gaps.add(hold.acquired() - previous.released());
+                }
             }
             int[] during = new int[processes];
             for (int j = k - 1; j >= 0 && holds.get(j).acquired() > hold.call(); j--) {
@@ -86,8 +100,28 @@ record ContendedRun(Stats handoffGaps, int toOther, int transitions, double[] sh
         }
         long span = holds.get(holds.size() - 1).released() - holds.get(0).acquired();
         long[] gapNanos = gaps.isEmpty() ? new long[] { 0 } : gaps.stream().mapToLong(Long::longValue).toArray();
-        return new ContendedRun(Stats.of(gapNanos), toOther,
-                holds.size() - 1, shares, longestWait, overtaken, holds.size() / (span / 1e9));
+        return new ContendedRun(Stats.of(gapNanos), toOther, holds.size() - 1, toOtherWaited, waitedReleases, shares,
+                longestWait, overtaken, holds.size() / (span / 1e9));
+    }
+
+    /** @return whether a process other than the holder of {@code holds[k - 1]} had called when it released */
+    private static boolean anotherWaited(List<Hold> holds, int k, int processes) {
+        Hold previous = holds.get(k - 1);
+        boolean[] seen = new boolean[processes];
+        seen[previous.process()] = true;
+        int unseen = processes - 1;
+        for (int j = k; j < holds.size() && unseen > 0; j++) {
+            Hold next = holds.get(j);
+            if (!seen[next.process()]) {
+                // a process's holds do not overlap: its first one after the release is the one it waited for
+                if (next.call() < previous.released()) {
+                    return true;
+                }
+                seen[next.process()] = true;
+                unseen--;
+            }
+        }
+        return false;
     }
 
     /** @return the shares as "48.9 / 51.1 %" */
@@ -101,5 +135,9 @@ record ContendedRun(Stats handoffGaps, int toOther, int transitions, double[] sh
 
     double toOtherPercent() {
         return 100.0 * toOther / transitions;
+    }
+
+    double toOtherWaitedPercent() {
+        return 100.0 * toOtherWaited / Math.max(1, waitedReleases);
     }
 }

@@ -7,6 +7,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -24,10 +25,16 @@ import org.slf4j.LoggerFactory;
  * of another process that releases keeps a place at the back of the queue for a moment
  * ({@link KeptPlace}): a process that loops on the lock needs that moment to reconnect, and without
  * the place this process, looping too, would take the lock again and again meanwhile. The place
- * delays only an acquisition of this process that follows its own release within that moment.
+ * delays only an acquisition of this process that follows its own release within that moment. In
+ * the same way this process keeps its place for a moment when it hands over, so that a thread of it
+ * that comes back a little late is not overtaken by the grantee's process looping.
  *
- * <p>All state is guarded by {@code this}. The releasing thread grants directly, so a handover is
+ * <p>All state is guarded by {@link #lock}, never a monitor, so that a virtual thread that accepts
+ * or grants here does not pin its carrier. The releasing thread grants directly, so a handover is
  * one message; the {@link ArbiterLoop} serves the arbiter only once it has connections to watch.
+ * A handover wakes no thread but the next holder's where it can: a grantee's release is noticed by
+ * the local waiter next in line if there is one, by the loop at once if a connection waits, and
+ * otherwise by the loop's next wake-up, at most {@link #LINGER_NANOS} later.
  */
 final class Arbiter {
 
@@ -40,6 +47,8 @@ final class Arbiter {
      * processes taking turns keep queueing at it instead of racing to bind.
      */
     private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private final ReentrantLock lock = new ReentrantLock();
 
     private final ServerSocketChannel server;
 
@@ -61,6 +70,18 @@ final class Arbiter {
     private final WaitQueue queue = new WaitQueue();
 
     private SocketChannel grantee;
+
+    /** The loop's registration of the grantee's connection, if the loop watches it. */
+    private SelectionKey granteeKey;
+
+    /** Whether the loop already watches through {@link #granteeKey} (it woke, or registered it itself). */
+    private boolean granteeKeyLive;
+
+    /** Whether a check that the loop watches an unwatched grantee is scheduled. */
+    private boolean sweepScheduled;
+
+    /** The kept place whose expiry is scheduled, if any. */
+    private KeptPlace expiryScheduled;
 
     private boolean selfHolds = true;
 
@@ -91,9 +112,21 @@ final class Arbiter {
         this.onClosed = onClosed;
     }
 
-    /** @return whether this process or a grantee holds the lock through this arbiter */
-    synchronized boolean isHeld() {
-        return !closed && (selfHolds || grantee != null);
+    /**
+     * @return whether this process or a grantee holds the lock through this arbiter; a grantee whose
+     *         release nobody noticed yet is asked
+     */
+    boolean isHeld() {
+        lock.lock();
+        try {
+            if (grantee != null && !isOpen(grantee)) {
+                granteeLeft();
+            }
+            return !closed && (selfHolds || grantee != null);
+        }
+        finally {
+            lock.unlock();
+        }
     }
 
     /** @return the socket file this arbiter bound */
@@ -112,40 +145,57 @@ final class Arbiter {
      *
      * @return whether a waiter in another process now holds the lock
      */
-    synchronized boolean releaseSelf() {
-        if (!selfHolds || closed) {
-            return false;
+    boolean releaseSelf() {
+        lock.lock();
+        try {
+            if (!selfHolds || closed) {
+                return false;
+            }
+            selfHolds = false;
+            selfReleasedAt = System.nanoTime();
+            if (mode == HandoverMode.RACE) {
+                close(true);
+                return false;
+            }
+            // waiters in the backlog come first, whether or not the loop has accepted them yet
+            acceptPending();
+            handOver();
+            if (grantee == null) {
+                return false;
+            }
+            queue.keepPlaceHere(selfReleasedAt + keepPlaceNanos);
+            return true;
         }
-        selfHolds = false;
-        selfReleasedAt = System.nanoTime();
-        if (mode == HandoverMode.RACE) {
-            close(true);
-            return false;
+        finally {
+            lock.unlock();
         }
-        // waiters in the backlog come first, whether or not the loop has accepted them yet
-        acceptPending();
-        handOver();
-        return grantee != null;
     }
 
     /**
      * This process's own holder takes the lock again without a round trip through its socket,
-     * if the arbiter is idle: nobody holds it and nobody waits, not even in the backlog.
+     * if the arbiter is idle: nobody holds it and nobody waits, not even in the backlog, or the place
+     * this process kept when it handed over comes first.
      *
      * @return whether the lock is now held by this arbiter's own holder
      */
-    synchronized boolean holdAgainIfIdle() {
-        if (closed || selfHolds || grantee != null || mode == HandoverMode.RACE) {
-            return false;
+    boolean holdAgainIfIdle() {
+        lock.lock();
+        try {
+            if (closed || selfHolds || grantee != null || mode == HandoverMode.RACE) {
+                return false;
+            }
+            acceptPending();
+            keepPlaceOnlyForALoop();
+            if (!queue.takeKeptPlaceHereIfFirst(System.nanoTime()) && !queue.isEmpty()) {
+                handOver();
+                return false;
+            }
+            selfHolds = true;
+            return true;
         }
-        acceptPending();
-        keepPlaceOnlyForALoop();
-        if (!queue.isEmpty()) {
-            handOver();
-            return false;
+        finally {
+            lock.unlock();
         }
-        selfHolds = true;
-        return true;
     }
 
     /**
@@ -153,49 +203,136 @@ final class Arbiter {
      *
      * @return the waiter, or {@code null} if this arbiter cannot take it (closed, or race mode)
      */
-    synchronized LocalWaiter enqueueLocal() {
-        if (closed || mode == HandoverMode.RACE) {
-            return null;
+    LocalWaiter enqueueLocal(boolean threadWaits) {
+        lock.lock();
+        try {
+            if (closed || mode == HandoverMode.RACE) {
+                return null;
+            }
+            acceptPending();
+            keepPlaceOnlyForALoop();
+            LocalWaiter waiter = new LocalWaiter(threadWaits);
+            queue.addLocal(waiter, System.nanoTime());
+            handOver();
+            return waiter;
         }
-        acceptPending();
-        keepPlaceOnlyForALoop();
-        LocalWaiter waiter = new LocalWaiter();
-        queue.addLocal(waiter);
-        handOver();
-        return waiter;
+        finally {
+            lock.unlock();
+        }
     }
 
     /**
      * A local waiter gives up (deadline or interrupt). If it was granted meanwhile, the lock is
      * passed on, so a withdrawn waiter never leaves it held (SL-30).
      */
-    synchronized void withdraw(LocalWaiter waiter) {
-        if (queue.remove(waiter)) {
-            return;
+    void withdraw(LocalWaiter waiter) {
+        lock.lock();
+        try {
+            if (queue.remove(waiter)) {
+                arrangeGranteeWatch();
+            }
+            else if (waiter.isGranted() && selfHolds) {
+                releaseSelf();
+            }
         }
-        if (waiter.isGranted() && selfHolds) {
-            releaseSelf();
+        finally {
+            lock.unlock();
         }
     }
 
     /** Our lock was taken away (the socket file vanished or was replaced): drop everything, delete nothing. */
-    synchronized void abandon() {
-        selfHolds = false;
-        close(false);
+    void abandon() {
+        lock.lock();
+        try {
+            selfHolds = false;
+            close(false);
+        }
+        finally {
+            lock.unlock();
+        }
     }
 
     /**
      * The backend closes: stop listening and disconnect the waiters (they start over, SL-15). A
      * socket file under a live grantee stays as its tombstone (SL-34); otherwise it is removed.
      */
-    synchronized void shutdown() {
-        if (selfHolds) {
-            releaseSelf();
+    void shutdown() {
+        lock.lock();
+        try {
+            if (selfHolds) {
+                releaseSelf();
+            }
+            close(true);
         }
-        close(true);
+        finally {
+            lock.unlock();
+        }
     }
 
+    /**
+     * @return the remote grantee's connection if {@code waiter} is next in line; the waiter then
+     *         notices the release itself (one wake-up) and the loop stops watching it
+     */
+    SocketChannel granteeAheadOf(LocalWaiter waiter) {
+        lock.lock();
+        try {
+            if (closed || grantee == null || queue.peek() != waiter) {
+                return null;
+            }
+            loopStopsWatchingGrantee();
+            return grantee;
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    /** The local waiter next in line cannot watch {@code watched} itself: the loop watches it at once. */
+    void loopWatches(SocketChannel watched) {
+        lock.lock();
+        try {
+            if (!closed && watched == grantee) {
+                loopWatchesGrantee();
+            }
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    /** A connection turned readable: data is ignored; a closed grantee's connection releases. */
+    void connectionReady(SocketChannel client) {
+        lock.lock();
+        try {
+            if (closed || client != grantee || isOpen(client)) {
+                return;
+            }
+            granteeLeft();
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    private void granteeLeft() {
+        noteGranteeLeft();
+        handOver();
+    }
+
+    private void noteGranteeLeft() {
+        closeQuietly(grantee);
+        grantee = null;
+        granteeKey = null;
+        granteeKeyLive = false;
+        keepPlace();
+    }
+
+    /** Callers hand over afterwards. */
     private void acceptPending() {
+        if (grantee != null && !isOpen(grantee)) {
+            // its release came first: its place is kept before its process's next connection is queued
+            noteGranteeLeft();
+        }
         while (true) {
             SocketChannel client;
             try {
@@ -213,6 +350,10 @@ final class Arbiter {
         }
     }
 
+    /**
+     * Queues a connection. A queued connection that closes is dropped when its turn comes (its grant
+     * fails, SL-24), so waiting connections cost the loop nothing.
+     */
     private void admit(SocketChannel client) {
         if (!peers.accepts(client)) {
             log.warn("Lock socket {}: dropped a connection from a process of another user", paths.socket());
@@ -220,27 +361,6 @@ final class Arbiter {
             return;
         }
         queue.addConnection(client, System.nanoTime());
-        if (served) {
-            // registration must happen on the loop thread, or its selector would not see the channel
-            ArbiterLoop.get().execute(() -> watchIfWaiting(client));
-        }
-    }
-
-    private synchronized void watchIfWaiting(SocketChannel client) {
-        if (!closed && (client == grantee || queue.contains(client))) {
-            watch(ArbiterLoop.get(), client);
-        }
-    }
-
-    /** Has the loop notice when {@code client} closes; on the loop thread only. */
-    private void watch(ArbiterLoop loop, SocketChannel client) {
-        try {
-            client.configureBlocking(false);
-            loop.register(client, SelectionKey.OP_READ, key -> connectionReady(client));
-        }
-        catch (IOException ex) {
-            log.debug("Cannot watch a connection to {} ({})", paths.socket(), ex.toString());
-        }
     }
 
     private void handOver() {
@@ -261,6 +381,7 @@ final class Arbiter {
         }
         if (grantee == null && !selfHolds && !queue.isEmpty()) {
             // a kept place comes first: the lock stays free until it is taken or expires
+            scheduleExpiry();
             return;
         }
         if (grantee == null && !selfHolds && !served) {
@@ -273,6 +394,9 @@ final class Arbiter {
         else if (!served) {
             served = true;
             ArbiterLoop.get().execute(this::serve);
+        }
+        else {
+            arrangeGranteeWatch();
         }
     }
 
@@ -291,77 +415,115 @@ final class Arbiter {
         return false;
     }
 
-    private synchronized void serve() {
-        if (closed) {
-            return;
-        }
-        ArbiterLoop loop = ArbiterLoop.get();
-        loop.register(server, SelectionKey.OP_ACCEPT, key -> acceptReady());
-        if (grantee != null) {
-            watch(loop, grantee);
-        }
-        for (SocketChannel client : queue.connections()) {
-            watch(loop, client);
-        }
-    }
-
-    private synchronized void closeIfStillIdle() {
-        if (!closed && grantee == null && !selfHolds && queue.isEmpty()
-                && System.nanoTime() - idleSince >= LINGER_NANOS) {
-            close(true);
-        }
-    }
-
-    private synchronized void acceptReady() {
-        if (closed) {
-            return;
-        }
-        acceptPending();
-        handOver();
-    }
-
-    /**
-     * @return the remote grantee's connection if {@code waiter} is next in line, so that waiter can
-     *         notice the release itself (one wake-up) instead of being woken by the loop thread
-     */
-    synchronized SocketChannel granteeAheadOf(LocalWaiter waiter) {
-        return (!closed && grantee != null && queue.peek() == waiter) ? grantee : null;
-    }
-
-    /**
-     * A local waiter watches {@code watched} itself: the loop stops watching it, so its release
-     * wakes one thread, not two that compete for the CPU and this arbiter's monitor.
-     */
-    void loopIgnores(SocketChannel watched) {
-        ArbiterLoop loop = ArbiterLoop.get();
-        loop.execute(() -> loop.interest(watched, 0));
-    }
-
-    /** The local waiter stopped watching {@code watched} without taking the lock: the loop watches it again. */
-    void loopWatchesAgain(SocketChannel watched) {
-        ArbiterLoop loop = ArbiterLoop.get();
-        loop.execute(() -> {
-            synchronized (this) {
-                if (!closed && (watched == grantee || queue.contains(watched))) {
-                    loop.interest(watched, SelectionKey.OP_READ);
-                }
+    /** On the loop thread: accept newcomers from now on, and watch the grantee if nobody else does. */
+    private void serve() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
             }
-        });
+            ArbiterLoop.get().register(server, SelectionKey.OP_ACCEPT, key -> acceptReady());
+            arrangeGranteeWatch();
+        }
+        finally {
+            lock.unlock();
+        }
     }
 
-    /** A connection turned readable: data is ignored; a closed one leaves, and a grantee's releases. */
-    synchronized void connectionReady(SocketChannel client) {
-        if (closed || isOpen(client)) {
+    /**
+     * Decides who notices the grantee's release: the local waiter next in line watches it itself
+     * (see {@link #granteeAheadOf}); otherwise the loop, at once if anyone waits (a kept place is
+     * nobody yet), and if nobody waits, by its next wake-up: a newcomer's, or the sweep's.
+     */
+    private void arrangeGranteeWatch() {
+        if (grantee == null || !served || closed || nextWatchesGrantee()) {
             return;
         }
-        closeQuietly(client);
-        if (client == grantee) {
-            grantee = null;
-            keepPlace();
+        if (queue.hasWaiter()) {
+            loopWatchesGrantee();
+        }
+        else if (!sweepScheduled && (granteeKey == null || !granteeKeyLive)) {
+            sweepScheduled = true;
+            ArbiterLoop.get().schedule(this::sweep, LINGER_NANOS);
+        }
+    }
+
+    /** @return whether the next in line is a thread of this process that watches the grantee itself */
+    private boolean nextWatchesGrantee() {
+        return queue.peek() instanceof LocalWaiter local && local.threadWaits();
+    }
+
+    private void sweep() {
+        lock.lock();
+        try {
+            sweepScheduled = false;
+            if (!closed && grantee != null && !nextWatchesGrantee()) {
+                loopWatchesGrantee();
+            }
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    /** The loop watches the grantee from now on: registered here, and woken unless this is the loop thread. */
+    private void loopWatchesGrantee() {
+        ArbiterLoop loop = ArbiterLoop.get();
+        SocketChannel watched = grantee;
+        if (granteeKey == null) {
+            try {
+                watched.configureBlocking(false);
+            }
+            catch (IOException ex) {
+                log.debug("Cannot watch the grantee of {} ({})", paths.socket(), ex.toString());
+                return;
+            }
+            granteeKey = loop.register(watched, SelectionKey.OP_READ, key -> connectionReady(watched));
+            if (granteeKey == null) {
+                return;
+            }
+        }
+        else if (granteeKey.isValid()) {
+            granteeKey.interestOps(SelectionKey.OP_READ);
+        }
+        if (!granteeKeyLive && !loop.isLoopThread()) {
+            loop.wakeup();
+        }
+        granteeKeyLive = true;
+    }
+
+    /** The local waiter next in line watches the grantee: the loop stops, without being woken for that. */
+    private void loopStopsWatchingGrantee() {
+        if (granteeKey != null && granteeKey.isValid()) {
+            granteeKey.interestOps(0);
+        }
+        granteeKeyLive = false;
+    }
+
+    private void closeIfStillIdle() {
+        lock.lock();
+        try {
+            if (!closed && grantee == null && !selfHolds && queue.isEmpty()
+                    && System.nanoTime() - idleSince >= LINGER_NANOS) {
+                close(true);
+            }
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    private void acceptReady() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            acceptPending();
             handOver();
         }
-        else {
-            queue.remove(client);
+        finally {
+            lock.unlock();
         }
     }
 
@@ -371,22 +533,38 @@ final class Arbiter {
      * may never come back.
      */
     private void keepPlaceOnlyForALoop() {
-        if (queue.hasKeptPlace() && System.nanoTime() - selfReleasedAt >= keepPlaceNanos) {
+        if (queue.keptPlace() != null && System.nanoTime() - selfReleasedAt >= keepPlaceNanos) {
             queue.dropKeptPlace();
         }
     }
 
-    /** Keeps a place at the back of the queue for the grantee that just left (see {@link KeptPlace}). */
+    /**
+     * Keeps a place at the back of the queue for the grantee that just left (see {@link KeptPlace}).
+     * The expiry of a place needs a timer only once the place stands first with the lock free.
+     */
     private void keepPlace() {
         queue.keepPlace(System.nanoTime() + keepPlaceNanos);
-        ArbiterLoop.get().schedule(this::keptPlaceExpired, keepPlaceNanos);
     }
 
-    private synchronized void keptPlaceExpired() {
-        if (!closed) {
-            // the process may have reconnected while the loop thread was kept from accepting
-            acceptPending();
-            handOver();
+    private void scheduleExpiry() {
+        KeptPlace kept = queue.keptPlaceFirst();
+        if (kept != null && kept != expiryScheduled) {
+            expiryScheduled = kept;
+            ArbiterLoop.get().schedule(this::keptPlaceExpired, Math.max(0, kept.expiresAt() - System.nanoTime()));
+        }
+    }
+
+    private void keptPlaceExpired() {
+        lock.lock();
+        try {
+            if (!closed) {
+                // the process may have reconnected while the loop thread was kept from accepting
+                acceptPending();
+                handOver();
+            }
+        }
+        finally {
+            lock.unlock();
         }
     }
 
@@ -394,6 +572,7 @@ final class Arbiter {
     private static boolean isOpen(SocketChannel client) {
         ByteBuffer sink = ByteBuffer.allocate(64);
         try {
+            client.configureBlocking(false);
             return client.read(sink) >= 0;
         }
         catch (IOException ex) {

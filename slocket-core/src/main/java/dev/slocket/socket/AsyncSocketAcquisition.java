@@ -102,7 +102,7 @@ final class AsyncSocketAcquisition extends CompletableFuture<BackendLock> {
         }
         Attempt attempt;
         try {
-            attempt = contender.attempt(name, paths, sidecar, lossListener);
+            attempt = contender.attempt(name, paths, sidecar, lossListener, false);
         }
         catch (RuntimeException ex) {
             completeExceptionally(ex);

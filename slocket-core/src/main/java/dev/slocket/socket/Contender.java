@@ -78,7 +78,7 @@ final class Contender {
                     return null;
                 }
                 attempted = true;
-                Attempt attempt = attempt(name, paths, sidecar, lossListener);
+                Attempt attempt = attempt(name, paths, sidecar, lossListener, true);
                 if (attempt.next() == Attempt.Next.QUEUED) {
                     attempt = grants.await(attempt.connection(), attempt.seen(), paths, sidecar, deadline,
                             lossListener);
@@ -133,13 +133,17 @@ final class Contender {
      *
      * @throws LockBackendException on a failure that retrying would not cure
      */
-    Attempt attempt(String name, LockPaths paths, Sidecar sidecar, LossListener lossListener) {
+    /**
+     * @param threadWaits whether a thread will wait for a hand-off at this backend's own arbiter
+     *        (and can watch a grantee ahead of it), or a callback ({@link AsyncSocketAcquisition})
+     */
+    Attempt attempt(String name, LockPaths paths, Sidecar sidecar, LossListener lossListener, boolean threadWaits) {
         Arbiter own = arbiters.get(paths.socket());
         if (own != null) {
             if (own.holdAgainIfIdle()) {
                 return Attempt.held(new ServerHold(own, lossListener));
             }
-            LocalWaiter waiter = own.enqueueLocal();
+            LocalWaiter waiter = own.enqueueLocal(threadWaits);
             if (waiter != null) {
                 return Attempt.queuedHere(own, waiter);
             }

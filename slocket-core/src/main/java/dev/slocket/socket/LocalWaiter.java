@@ -17,8 +17,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>When it is next in line behind a grantee of another process, the waiting thread itself
  * blocks until that grantee's connection closes and then lets the arbiter hand over, so the
- * release costs one wake-up instead of two (the loop thread's, then this thread's). The arbiter's
- * monitor still decides every grant, whichever thread notices the release first. The waiter
+ * release costs one wake-up instead of two (the loop thread's, then this thread's); the loop does
+ * not watch that grantee meanwhile. The arbiter's lock still decides every grant, whichever thread
+ * notices the release first. The waiter
  * blocks on a {@link Condition}, never in a monitor, so a waiting virtual thread frees its carrier.
  * An acquisition that waits without a thread asks to be called back instead ({@link #whenDecided}).
  */
@@ -43,6 +44,21 @@ final class LocalWaiter {
 
     /** Called once the wait is decided, for a waiter without a thread. */
     private Runnable onDecided;
+
+    private final boolean threadWaits;
+
+    /**
+     * @param threadWaits whether a thread waits in {@link #await}, watching a grantee ahead of it;
+     *        otherwise the waiter is called back ({@link #whenDecided}) and the arbiter's loop watches
+     */
+    LocalWaiter(boolean threadWaits) {
+        this.threadWaits = threadWaits;
+    }
+
+    /** @return whether a thread waits for this waiter's turn and watches a grantee ahead of it */
+    boolean threadWaits() {
+        return threadWaits;
+    }
 
     /** The arbiter grants (called while it holds its own lock). @return whether the waiter took it */
     boolean grant() {
@@ -123,52 +139,33 @@ final class LocalWaiter {
      * @throws InterruptedException if interrupted; the caller withdraws the waiter
      */
     Outcome await(Arbiter arbiter, Deadline deadline) throws InterruptedException {
-        SocketChannel ignoredByLoop = null;
-        try {
-            while (true) {
-                SocketChannel ahead = arbiter.granteeAheadOf(this);
-                if (ahead != ignoredByLoop) {
-                    if (ignoredByLoop != null) {
-                        arbiter.loopWatchesAgain(ignoredByLoop);
-                    }
-                    if (ahead != null) {
-                        arbiter.loopIgnores(ahead);
-                    }
-                    ignoredByLoop = ahead;
+        while (true) {
+            SocketChannel ahead = arbiter.granteeAheadOf(this);
+            if (ahead == null || !watch(ahead, deadline)) {
+                if (ahead != null) {
+                    arbiter.loopWatches(ahead);
                 }
-                if (ahead == null || !watch(ahead, deadline)) {
-                    if (ignoredByLoop != null) {
-                        arbiter.loopWatchesAgain(ignoredByLoop);
-                        ignoredByLoop = null;
-                    }
-                    Outcome ended = await(deadline);
-                    if (ended != null) {
-                        return ended;
-                    }
-                    continue;
+                Outcome ended = await(deadline);
+                if (ended != null) {
+                    return ended;
                 }
-                if (Thread.interrupted()) {
-                    throw new InterruptedException("interrupted while waiting for a lock");
+                continue;
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted while waiting for a lock");
+            }
+            arbiter.connectionReady(ahead);
+            guard.lock();
+            try {
+                if (outcome != null) {
+                    return outcome;
                 }
-                arbiter.connectionReady(ahead);
-                guard.lock();
-                try {
-                    if (outcome != null) {
-                        return outcome;
-                    }
-                    if (deadline.isExpired()) {
-                        return Outcome.TIMED_OUT;
-                    }
-                }
-                finally {
-                    guard.unlock();
+                if (deadline.isExpired()) {
+                    return Outcome.TIMED_OUT;
                 }
             }
-        }
-        finally {
-            // granted: the grantee's connection is closed and the loop has nothing left to watch
-            if (ignoredByLoop != null && !isGranted()) {
-                arbiter.loopWatchesAgain(ignoredByLoop);
+            finally {
+                guard.unlock();
             }
         }
     }

@@ -26,6 +26,8 @@ class SelectorLoop {
 
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
 
+    private final Thread thread;
+
     /** Reacts to a ready channel; runs on the loop thread. */
     @FunctionalInterface
     interface Handler {
@@ -45,7 +47,7 @@ class SelectorLoop {
         catch (IOException ex) {
             throw new UncheckedIOException("Cannot open a selector for " + purpose, ex);
         }
-        Thread thread = new Thread(this::run, threadName);
+        this.thread = new Thread(this::run, threadName);
         thread.setDaemon(true);
         thread.start();
     }
@@ -56,21 +58,19 @@ class SelectorLoop {
         selector.wakeup();
     }
 
-    /** Wakes the loop so channels closed elsewhere are really closed now. */
+    /** Wakes the loop, so registrations made meanwhile take effect and channels closed elsewhere are really closed. */
     final void wakeup() {
         selector.wakeup();
     }
 
-    /** Sets what the loop waits for on a registered channel, if it still is; call on the loop thread only. */
-    final void interest(SelectableChannel channel, int ops) {
-        SelectionKey key = channel.keyFor(selector);
-        if (key != null && key.isValid()) {
-            key.interestOps(ops);
-        }
+    /** @return whether the caller is the loop thread, which needs no wake-up to see its own registrations */
+    final boolean isLoopThread() {
+        return Thread.currentThread() == thread;
     }
 
     /**
-     * Registers a non-blocking channel; call on the loop thread only.
+     * Registers a non-blocking channel, from any thread; a registration made while the loop waits
+     * takes effect when it next wakes ({@link #wakeup()}).
      *
      * @return the key, or {@code null} if the channel is already closed
      */

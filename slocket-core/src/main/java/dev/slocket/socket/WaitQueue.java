@@ -7,13 +7,18 @@ import java.util.List;
 
 /**
  * An arbiter's FIFO of waiters: connections of other processes, {@link LocalWaiter}s of this
- * process, and at most one {@link KeptPlace}. Not thread-safe: the arbiter's monitor guards it.
+ * process, at most one {@link KeptPlace} for a connection and at most one for this process. Not
+ * thread-safe: the arbiter's lock guards it.
  */
 final class WaitQueue {
 
     private final LinkedList<Object> waiters = new LinkedList<>();
 
+    /** Kept for the process whose connection released last. */
     private KeptPlace kept;
+
+    /** Kept for this process, which released and handed over. */
+    private KeptPlace keptHere;
 
     /** A connection of another process takes the place kept, if one still is, or else goes to the back. */
     void addConnection(SocketChannel client, long now) {
@@ -26,8 +31,15 @@ final class WaitQueue {
         }
     }
 
-    void addLocal(LocalWaiter waiter) {
-        waiters.add(waiter);
+    /** A thread of this process takes the place kept for it, if one still is, or else goes to the back. */
+    void addLocal(LocalWaiter waiter, long now) {
+        if (keptHere != null && !keptHere.isExpired(now)) {
+            waiters.set(waiters.indexOf(keptHere), waiter);
+            keptHere = null;
+        }
+        else {
+            waiters.add(waiter);
+        }
     }
 
     /** Keeps a place at the back until {@code expiresAt} ({@link System#nanoTime()}), instead of any kept before. */
@@ -37,6 +49,15 @@ final class WaitQueue {
         waiters.add(kept);
     }
 
+    /** Keeps a place at the back for this process until {@code expiresAt}, instead of any kept before. */
+    void keepPlaceHere(long expiresAt) {
+        if (keptHere != null) {
+            waiters.remove(keptHere);
+        }
+        keptHere = new KeptPlace(expiresAt);
+        waiters.add(keptHere);
+    }
+
     void dropKeptPlace() {
         if (kept != null) {
             waiters.remove(kept);
@@ -44,8 +65,19 @@ final class WaitQueue {
         }
     }
 
-    boolean hasKeptPlace() {
-        return kept != null;
+    /** @return the place kept for a connection, or {@code null} */
+    KeptPlace keptPlace() {
+        return kept;
+    }
+
+    /** @return whether the place kept for this process came first, unexpired: this process may take the lock now */
+    boolean takeKeptPlaceHereIfFirst(long now) {
+        if (keptHere == null || waiters.peek() != keptHere || keptHere.isExpired(now)) {
+            return false;
+        }
+        waiters.poll();
+        keptHere = null;
+        return true;
     }
 
     /**
@@ -53,13 +85,18 @@ final class WaitQueue {
      *         still kept comes first (the lock then stays free until it is taken or expires)
      */
     Object next(long now) {
-        if (waiters.peek() == kept && kept != null) {
-            if (!kept.isExpired(now)) {
+        while (waiters.peek() instanceof KeptPlace first) {
+            if (!first.isExpired(now)) {
                 return null;
             }
-            dropKeptPlace();
+            drop(first);
         }
         return waiters.poll();
+    }
+
+    /** @return the place kept that comes first, or {@code null} */
+    KeptPlace keptPlaceFirst() {
+        return (waiters.peek() instanceof KeptPlace first) ? first : null;
     }
 
     /** @return the longest waiter (or kept place), not removed */
@@ -71,30 +108,33 @@ final class WaitQueue {
         return waiters.remove(waiter);
     }
 
-    boolean contains(Object waiter) {
-        return waiters.contains(waiter);
+    /** @return whether a connection or local waiter waits (kept places alone are nobody yet) */
+    boolean hasWaiter() {
+        return waiters.size() > (kept == null ? 0 : 1) + (keptHere == null ? 0 : 1);
     }
 
     boolean isEmpty() {
         return waiters.isEmpty();
     }
 
-    /** @return the connections of other processes, in order */
-    List<SocketChannel> connections() {
-        List<SocketChannel> connections = new ArrayList<>();
-        for (Object waiter : waiters) {
-            if (waiter instanceof SocketChannel client) {
-                connections.add(client);
-            }
-        }
-        return connections;
-    }
-
     /** @return every waiter in order (no kept place); the queue is empty afterwards */
     List<Object> drain() {
         dropKeptPlace();
+        if (keptHere != null) {
+            drop(keptHere);
+        }
         List<Object> all = new ArrayList<>(waiters);
         waiters.clear();
         return all;
+    }
+
+    private void drop(KeptPlace place) {
+        waiters.remove(place);
+        if (place == kept) {
+            kept = null;
+        }
+        if (place == keptHere) {
+            keptHere = null;
+        }
     }
 }

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,6 +98,33 @@ class SocketFairnessTest {
         return result;
     }
 
+    /**
+     * A waiter without a thread ({@code acquireAsync}) next in line behind another process's grantee
+     * cannot watch that grantee itself, as a waiting thread does: the arbiter's loop must, or the
+     * grantee's release would go unnoticed.
+     */
+    @Test
+    void anAsyncWaiterAtItsOwnArbiterTakesTheLockWhenAGranteeOfAnotherProcessReleases() throws Exception {
+        SocketLockBackend backend = backend(Duration.ZERO);
+        Path socket = backend.socketPath("behind");
+        BackendLock first = backend.acquire("behind", Deadline.never(), reason -> { });
+        SocketChannel earlier = connect(socket);
+        first.release();
+        assertGranted(earlier);
+        earlier.close();
+        // the arbiter, serving since its first hand-over, lingers: this process takes the lock from it again
+        BackendLock again = backend.acquire("behind", Deadline.after(WAIT), reason -> { });
+        SocketChannel grantee = connect(socket);
+        CompletableFuture<BackendLock> next = backend.acquireAsync("behind", Deadline.after(WAIT), reason -> { });
+        await().atMost(WAIT).until(() -> SocketTestSupport.connectionsTo(socket) == 1);
+        again.release();
+        assertGranted(grantee);
+        grantee.close();
+        BackendLock lock = next.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(lock.fencingToken()).isGreaterThan(again.fencingToken());
+        lock.release();
+    }
+
     /** Another process's waiter, as npm {@code slocket} makes it: connects and never writes. */
     private SocketChannel connect(Path socket) throws IOException {
         SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(socket));
@@ -128,13 +156,19 @@ class SocketFairnessTest {
      * @return that thread's hold; the arbiter now keeps a place for the other process
      */
     private BackendLock afterAnotherProcessHadItsTurn(SocketLockBackend backend, String name) throws Exception {
+        SocketChannel other = handedToAnotherProcess(backend, name);
+        CompletableFuture<BackendLock> ours = acquireQueuedHere(backend, name);
+        other.close();
+        return ours.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** This process holds, another connects and is granted on our release: @return its connection */
+    private SocketChannel handedToAnotherProcess(SocketLockBackend backend, String name) throws Exception {
         BackendLock held = backend.acquire(name, Deadline.after(WAIT), reason -> { });
         SocketChannel other = connect(backend.socketPath(name));
         held.release();
         assertGranted(other);
-        CompletableFuture<BackendLock> ours = acquireQueuedHere(backend, name);
-        other.close();
-        return ours.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        return other;
     }
 
     /** {@code other} gets the lock while {@code ours} waits, and {@code ours} gets it once other leaves. */
@@ -209,6 +243,51 @@ class SocketFairnessTest {
         BackendLock later = backend.acquire("gone", Deadline.after(Duration.ZERO), reason -> { });
         assertThat(later).isNotNull();
         later.release();
+    }
+
+    @Test
+    void theArbitersProcessComingBackLateIsNotOvertakenByTheGranteesProcessLooping() throws Exception {
+        SocketLockBackend backend = backend(Duration.ofMinutes(1));
+        SocketChannel other = handedToAnotherProcess(backend, "late");
+        // the other process releases and reconnects before our thread comes back
+        other.close();
+        SocketChannel again = connect(backend.socketPath("late"));
+        BackendLock ours = backend.acquire("late", Deadline.after(WAIT), reason -> { });
+        assertThat(ours).isNotNull();
+        assertNothingReceived(again);
+        ours.release();
+        assertGranted(again);
+    }
+
+    @Test
+    void aWaiterThatLeftTheQueueIsPassedOverAtItsTurn() throws Exception {
+        SocketLockBackend backend = backend(Duration.ofMinutes(1));
+        BackendLock held = backend.acquire("left", Deadline.after(WAIT), reason -> { });
+        Path socket = backend.socketPath("left");
+        SocketChannel leaving = connect(socket);
+        SocketChannel staying = connect(socket);
+        // SL-24: nothing watches a waiting connection; the one that closed is dropped when its grant fails
+        leaving.close();
+        held.release();
+        assertGrantedBefore(staying, acquireAsync(backend, "left"));
+    }
+
+    @Test
+    void aGranteesReleaseNobodyWatchedIsSeenByIsLocked() throws Exception {
+        SocketLockBackend backend = backend(Duration.ZERO);
+        SocketChannel other = handedToAnotherProcess(backend, "unwatched");
+        assertThat(backend.isLocked("unwatched")).isTrue();
+        // nobody waits, so nothing watches the grantee: the question itself looks
+        other.close();
+        assertThat(backend.isLocked("unwatched")).isFalse();
+    }
+
+    @Test
+    void anArbiterWhoseGranteeLeftWhileNobodyWaitedStillClosesAndRemovesItsSocket() throws Exception {
+        SocketLockBackend backend = backend(Duration.ZERO);
+        handedToAnotherProcess(backend, "linger").close();
+        Path socket = backend.socketPath("linger");
+        await().atMost(WAIT).until(() -> !Files.exists(socket, LinkOption.NOFOLLOW_LINKS));
     }
 
     @Test
