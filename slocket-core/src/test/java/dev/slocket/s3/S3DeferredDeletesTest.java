@@ -40,6 +40,10 @@ class S3DeferredDeletesTest {
         return client;
     }
 
+    private LockRegistry registry(RequestCounter... counters) throws Exception {
+        return Slocket.s3(client(counters), S3LockRegistryTest.testOptions(prefix));
+    }
+
     @AfterEach
     void closeClients() {
         clients.forEach(S3Client::close);
@@ -50,7 +54,7 @@ class S3DeferredDeletesTest {
     void uncontendedAcquireAndReleaseCostAtMostFourRequests() throws Exception {
         RequestCounter counter = new RequestCounter();
         int cycles = 6;
-        try (LockRegistry locks = Slocket.s3(client(counter), S3LockRegistryTest.testOptions(prefix))) {
+        try (LockRegistry locks = registry(counter)) {
             counter.reset();
             locks.acquire("budget", WAIT).release();
             assertThat(counter.reset()).as("list (empty), create, mark released").isEqualTo(3);
@@ -67,11 +71,11 @@ class S3DeferredDeletesTest {
     @Test
     @Execution(ExecutionMode.CONCURRENT)
     void aRegistryNewToALockWithHistoryStaysWithinFourRequests() throws Exception {
-        try (LockRegistry first = Slocket.s3(client(), S3LockRegistryTest.testOptions(prefix))) {
+        try (LockRegistry first = registry()) {
             first.acquire("history", WAIT).release();
         }
         RequestCounter counter = new RequestCounter();
-        try (LockRegistry locks = Slocket.s3(client(counter), S3LockRegistryTest.testOptions(prefix))) {
+        try (LockRegistry locks = registry(counter)) {
             counter.reset();
             locks.acquire("history", WAIT).release();
             assertThat(counter.count()).as("list, create, mark released").isEqualTo(3);
@@ -83,13 +87,13 @@ class S3DeferredDeletesTest {
     @Test
     @Execution(ExecutionMode.CONCURRENT)
     void aNewRegistryDeletesLeftoversAndTheGenerationItSupersedesInOneRequest() throws Exception {
-        try (LockRegistry closedEarly = Slocket.s3(client(), S3LockRegistryTest.testOptions(prefix))) {
+        try (LockRegistry closedEarly = registry()) {
             for (int i = 0; i < 3; i++) {
                 closedEarly.acquire("leftovers", WAIT).release();
             }
         }
         RequestCounter counter = new RequestCounter();
-        try (LockRegistry locks = Slocket.s3(client(counter), S3LockRegistryTest.testOptions(prefix))) {
+        try (LockRegistry locks = registry(counter)) {
             counter.reset();
             locks.acquire("leftovers", WAIT).release();
             awaitOnlyNewestLeft("leftovers");
@@ -101,7 +105,7 @@ class S3DeferredDeletesTest {
     @Test
     @Execution(ExecutionMode.CONCURRENT)
     void supersededGenerationsAreKeptForAWhileAfterANewerOneIsSeen() throws Exception {
-        try (LockRegistry locks = Slocket.s3(client(), S3LockRegistryTest.testOptions(prefix))) {
+        try (LockRegistry locks = registry()) {
             locks.acquire("kept", WAIT).release();
             String folder = new LockKeys(prefix).folder("kept");
             long newerCreated = System.nanoTime();
@@ -118,11 +122,11 @@ class S3DeferredDeletesTest {
     @Test
     @Execution(ExecutionMode.CONCURRENT)
     void oldGenerationsAreCleanedUp() throws Exception {
-        try (LockRegistry locks = Slocket.s3(client(), S3LockRegistryTest.testOptions(prefix))) {
+        try (LockRegistry locks = registry()) {
             for (int i = 0; i < 6; i++) {
                 locks.acquire("cleanup", WAIT).release();
             }
-            try (LockRegistry other = Slocket.s3(client(), S3LockRegistryTest.testOptions(prefix))) {
+            try (LockRegistry other = registry()) {
                 other.acquire("cleanup", WAIT).release();
             }
             // the closed registry's own deferred delete is dropped; the next acquisition lists and picks it up
