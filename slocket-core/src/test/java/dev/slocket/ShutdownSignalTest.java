@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -19,12 +21,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * SIGTERM reaches a plain Java program (no Spring) whose worker thread holds a lock while the
  * program's own shutdown hook keeps the JVM up: the registry's shutdown hook must not release the
  * lock while the worker runs. A waiter in another process acquires only once the work ended or,
- * when the grace period is shorter than the work, once the holder's process exited.
+ * when the grace period is shorter than the work, once the holder's process exited. The cases
+ * share nothing (own directory or lock name) and mostly wait for child JVMs, so they run concurrently.
  */
 class ShutdownSignalTest {
 
     private static final Duration BOUND = Duration.ofSeconds(30);
 
+    @Execution(ExecutionMode.CONCURRENT)
     @ParameterizedTest(name = "{0}, grace {2} ms, work {1} ms after SIGTERM")
     @CsvSource({
             "socket, 1500, 20000, true", "file, 1500, 20000, true", "s3, 1500, 20000, true",

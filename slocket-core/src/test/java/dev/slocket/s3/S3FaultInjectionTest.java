@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -69,8 +71,12 @@ class S3FaultInjectionTest {
         }
     }
 
-    /** The slow create is let go only after its generation was created, released and deleted by others. */
+    /**
+     * The slow create is let go only after its generation was created, released and deleted by others.
+     * Deletion waits out {@link DeferredDeletes#KEEP}: the test runs alongside the others (own key prefix).
+     */
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void aCreateThatLandsAfterItsGenerationWasCleanedUpIsWithdrawn() throws Exception {
         LateCreate late = lateCreateWhileOthersTakeTurns("late");
         String generation2 = LockKeys.generationKey(new LockKeys(prefix).folder("late"), 2);

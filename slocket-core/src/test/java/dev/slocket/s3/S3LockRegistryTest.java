@@ -20,11 +20,11 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 /**
- * The registry contract on the S3 backend against a real S3Proxy; plus the request budget of an
- * uncontended acquire and release and the clean-up of old generations.
+ * The registry contract on the S3 backend against a real S3Proxy; plus the request budget of
+ * registries taking turns. The budget with deferred deletes and the clean-up of old generations
+ * are in {@link S3DeferredDeletesTest}.
  */
 class S3LockRegistryTest extends LockRegistryContractTest {
 
@@ -33,8 +33,6 @@ class S3LockRegistryTest extends LockRegistryContractTest {
     private final String prefix = "contract-" + UUID.randomUUID() + "/";
 
     private final List<S3Client> clients = new ArrayList<>();
-
-    private S3Client lister;
 
     static S3LockOptions testOptions(String prefix) {
         return S3LockOptions.builder(S3ProxyServer.BUCKET).keyPrefix(prefix).lease(TEST_LEASE)
@@ -85,56 +83,6 @@ class S3LockRegistryTest extends LockRegistryContractTest {
     }
 
     @Test
-    void uncontendedAcquireAndReleaseCostAtMostFourRequests() throws Exception {
-        RequestCounter counter = new RequestCounter();
-        int cycles = 6;
-        try (LockRegistry locks = Slocket.s3(client(counter), testOptions(prefix))) {
-            counter.reset();
-            locks.acquire("budget", LONG).release();
-            assertThat(counter.reset()).as("list (empty), create, mark released").isEqualTo(3);
-            for (int i = 1; i < cycles; i++) {
-                locks.acquire("budget", LONG).release();
-                assertThat(counter.count()).as("create, mark released, after cycle #" + i).isEqualTo(2 * i);
-            }
-            awaitOnlyNewestLeft("budget");
-            assertThat(counter.count()).as("plus the deferred deletes of superseded generations")
-                    .isBetween(2 * (cycles - 1) + 1, 3 * (cycles - 1));
-        }
-    }
-
-    @Test
-    void aRegistryNewToALockWithHistoryStaysWithinFourRequests() throws Exception {
-        try (LockRegistry first = Slocket.s3(client(), testOptions(prefix))) {
-            first.acquire("history", LONG).release();
-        }
-        RequestCounter counter = new RequestCounter();
-        try (LockRegistry locks = Slocket.s3(client(counter), testOptions(prefix))) {
-            counter.reset();
-            locks.acquire("history", LONG).release();
-            assertThat(counter.count()).as("list, create, mark released").isEqualTo(3);
-            awaitOnlyNewestLeft("history");
-            assertThat(counter.count()).as("and one deferred delete of the generation before").isEqualTo(4);
-        }
-    }
-
-    @Test
-    void aNewRegistryDeletesLeftoversAndTheGenerationItSupersedesInOneRequest() throws Exception {
-        try (LockRegistry closedEarly = Slocket.s3(client(), testOptions(prefix))) {
-            for (int i = 0; i < 3; i++) {
-                closedEarly.acquire("leftovers", LONG).release();
-            }
-        }
-        RequestCounter counter = new RequestCounter();
-        try (LockRegistry locks = Slocket.s3(client(counter), testOptions(prefix))) {
-            counter.reset();
-            locks.acquire("leftovers", LONG).release();
-            awaitOnlyNewestLeft("leftovers");
-            assertThat(counter.count()).as("list, create, mark released, one delete of generations 1 to 3")
-                    .isEqualTo(4);
-        }
-    }
-
-    @Test
     void registriesTakingTurnsSendAtMostFourRequestsEachTurn() throws Exception {
         RequestCounter counter = new RequestCounter();
         S3Client client = client(counter);
@@ -147,57 +95,6 @@ class S3LockRegistryTest extends LockRegistryContractTest {
                         .isLessThanOrEqualTo(4);
             }
         }
-    }
-
-    @Test
-    void supersededGenerationsAreKeptForAWhileAfterANewerOneIsSeen() throws Exception {
-        try (LockRegistry locks = Slocket.s3(client(), testOptions(prefix))) {
-            locks.acquire("kept", LONG).release();
-            String folder = new LockKeys(prefix).folder("kept");
-            long newerCreated = System.nanoTime();
-            locks.acquire("kept", LONG).release();
-            assertThat(keys(folder)).as("generation 1 is still there right after generation 2")
-                    .contains(LockKeys.generationKey(folder, 1), LockKeys.markerKey(folder, 1));
-            awaitOnlyNewestLeft("kept");
-            assertThat(Duration.ofNanos(System.nanoTime() - newerCreated))
-                    .as("deleted no earlier than KEEP after generation 2 was created")
-                    .isGreaterThanOrEqualTo(DeferredDeletes.KEEP);
-        }
-    }
-
-    @Test
-    void oldGenerationsAreCleanedUp() throws Exception {
-        try (LockRegistry locks = Slocket.s3(client(), testOptions(prefix))) {
-            for (int i = 0; i < 6; i++) {
-                locks.acquire("cleanup", LONG).release();
-            }
-            try (LockRegistry other = Slocket.s3(client(), testOptions(prefix))) {
-                other.acquire("cleanup", LONG).release();
-            }
-            // the closed registry's own deferred delete is dropped; the next acquisition lists and picks it up
-            locks.acquire("cleanup", LONG).release();
-            awaitOnlyNewestLeft("cleanup");
-        }
-    }
-
-    /** Waits until only the newest generation of {@code name} and its marker are left. */
-    private void awaitOnlyNewestLeft(String name) throws Exception {
-        String folder = new LockKeys(prefix).folder(name);
-        await().atMost(DeferredDeletes.KEEP.multipliedBy(3)).untilAsserted(() -> {
-            List<String> keys = keys(folder);
-            assertThat(keys).hasSize(2);
-            long newest = LockKeys.generationOf(folder, keys.get(0));
-            assertThat(keys).containsExactly(LockKeys.generationKey(folder, newest),
-                    LockKeys.markerKey(folder, newest));
-        });
-    }
-
-    private List<String> keys(String folder) throws Exception {
-        if (lister == null) {
-            lister = client();
-        }
-        return lister.listObjectsV2(request -> request.bucket(S3ProxyServer.BUCKET).prefix(folder)).contents()
-                .stream().map(object -> object.key()).toList();
     }
 
     @Test

@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -23,7 +25,8 @@ import static org.awaitility.Awaitility.await;
  * The S3 server goes away (killed, or frozen so that requests hang) while a lock is held: the
  * holder reports the loss when its lease ends, before anyone could take over; acquiring fails
  * with a clear {@link LockBackendException} instead of hanging; once the server is back locks
- * work again with greater fencing tokens.
+ * work again with greater fencing tokens. Each test has a server of its own, so the two run
+ * concurrently: most of their time is waiting for the server, leases and request timeouts.
  */
 class S3ServerOutageTest {
 
@@ -58,11 +61,13 @@ class S3ServerOutageTest {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void killedServerLossIsReportedAndAcquiringFailsClearlyUntilItIsBack() throws Exception {
         outage(server::stop, server::start);
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void frozenServerLossIsReportedAndAcquiringFailsClearlyUntilItIsBack() throws Exception {
         outage(server::freeze, server::resume);
     }

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -20,12 +22,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * SIGTERM reaches a Spring Boot application while its {@code @Mutexed} job works: a waiter in
  * another process acquires only once the job ended or, when the shutdown phase times out before
- * the job ends, once the application's process exited.
+ * the job ends, once the application's process exited. The cases share nothing (own directory or
+ * lock name) and mostly wait for child JVMs, so they run concurrently.
  */
 class SigtermShutdownTests {
 
     private static final Duration BOUND = Duration.ofSeconds(60);
 
+    @Execution(ExecutionMode.CONCURRENT)
     @ParameterizedTest(name = "{0}, phase {2}, work {1} after SIGTERM")
     @CsvSource({
             "socket, 1500ms, 20s, true", "file, 1500ms, 20s, true", "s3, 1500ms, 20s, true",
