@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The second process of {@link SocketBenchmark}. Roles:
@@ -25,9 +24,8 @@ import java.util.concurrent.locks.LockSupport;
  * <li>{@code loop <socket|file|channel> <lockDir> <seconds> <holdNanos> <criticalFile|-> <warmUp> <goFile> <out>}:
  * takes one lock (a socket or file backend registry, or {@code FileChannel.lock} on one file) for
  * {@code seconds} as fast as it can, {@code warmUp} cycles on a name of its own first; inside each
- * hold it either spins {@code holdNanos} (parks, from 1 ms) or reads and rewrites {@code criticalFile}
- * (a counter); writes "callNanos acquiredNanos releaseNanos" lines to {@code out} ({@link ContendedRun})
- * and prints the CPU time the process used in the timed loop ("CPU nanos").</li>
+ * hold it either spins {@code holdNanos} or reads and rewrites {@code criticalFile} (a counter);
+ * writes "callNanos acquiredNanos releaseNanos" lines to {@code out} ({@link ContendedRun}).</li>
  * </ul>
  */
 public final class BenchmarkChild {
@@ -113,7 +111,6 @@ public final class BenchmarkChild {
             while (!Files.exists(goFile)) {
                 TimeUnit.MILLISECONDS.sleep(1);
             }
-            long cpuBefore = cpuNanos();
             long end = System.nanoTime() + (long) (seconds * 1e9);
             while (n < capacity && System.nanoTime() - end < 0) {
                 calls[n] = System.nanoTime();
@@ -122,9 +119,6 @@ public final class BenchmarkChild {
                 if (criticalFile != null) {
                     long count = Long.parseLong(Files.readString(criticalFile, StandardCharsets.US_ASCII).trim());
                     Files.writeString(criticalFile, Long.toString(count + 1), StandardCharsets.US_ASCII);
-                }
-                else if (holdNanos >= TimeUnit.MILLISECONDS.toNanos(1)) {
-                    LockSupport.parkNanos(holdNanos);
                 }
                 else {
                     while (System.nanoTime() - acquired[n] < holdNanos) {
@@ -135,7 +129,6 @@ public final class BenchmarkChild {
                 lock.close();
                 n++;
             }
-            System.out.println("CPU " + (cpuNanos() - cpuBefore));
         }
         try (PrintWriter writer = new PrintWriter(Files.newBufferedWriter(out))) {
             for (int i = 0; i < n; i++) {
@@ -143,9 +136,5 @@ public final class BenchmarkChild {
             }
         }
         System.out.println("DONE");
-    }
-
-    private static long cpuNanos() {
-        return ProcessHandle.current().info().totalCpuDuration().orElseThrow().toNanos();
     }
 }

@@ -24,10 +24,9 @@ import java.util.List;
  * @param longestWaitNanos the longest time from a call to {@code acquire} to its return
  * @param overtaken how many acquisitions were overtaken
  * @param perSecond acquisitions per second, all processes together
- * @param cpuNanosPerAcquisition CPU time of all processes in their timed loops, per acquisition (holds included)
  */
 record ContendedRun(Stats handoffGaps, int toOther, int transitions, int toOtherWaited, int waitedReleases,
-        double[] shares, long longestWaitNanos, int overtaken, double perSecond, double cpuNanosPerAcquisition) {
+        double[] shares, long longestWaitNanos, int overtaken, double perSecond) {
 
     /** One acquisition in a child's log. */
     private record Hold(int process, long call, long acquired, long released) {
@@ -52,21 +51,18 @@ record ContendedRun(Stats handoffGaps, int toOther, int transitions, int toOther
         }
         Files.createFile(go);
         List<Hold> holds = new ArrayList<>();
-        long cpuNanos = 0;
         for (int i = 0; i < processes; i++) {
             children.get(i).awaitLine("DONE");
-            cpuNanos += Files.readAllLines(children.get(i).log()).stream().filter(line -> line.startsWith("CPU "))
-                    .mapToLong(line -> Long.parseLong(line.substring(4))).sum();
             for (String line : Files.readAllLines(work.resolve(label + "-" + i + ".txt"))) {
                 String[] parts = line.split(" ");
                 holds.add(new Hold(i, Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2])));
             }
         }
         holds.sort(Comparator.comparingLong(Hold::acquired));
-        return analyse(holds, processes, cpuNanos);
+        return analyse(holds, processes);
     }
 
-    private static ContendedRun analyse(List<Hold> holds, int processes, long cpuNanos) {
+    private static ContendedRun analyse(List<Hold> holds, int processes) {
         int[] counts = new int[processes];
         List<Long> gaps = new ArrayList<>();
         int toOther = 0;
@@ -105,7 +101,7 @@ record ContendedRun(Stats handoffGaps, int toOther, int transitions, int toOther
         long span = holds.get(holds.size() - 1).released() - holds.get(0).acquired();
         long[] gapNanos = gaps.isEmpty() ? new long[] { 0 } : gaps.stream().mapToLong(Long::longValue).toArray();
         return new ContendedRun(Stats.of(gapNanos), toOther, holds.size() - 1, toOtherWaited, waitedReleases, shares,
-                longestWait, overtaken, holds.size() / (span / 1e9), (double) cpuNanos / holds.size());
+                longestWait, overtaken, holds.size() / (span / 1e9));
     }
 
     /** @return whether a process other than the holder of {@code holds[k - 1]} had called when it released */

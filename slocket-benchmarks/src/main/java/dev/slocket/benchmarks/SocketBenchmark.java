@@ -57,11 +57,8 @@ public final class SocketBenchmark {
     /** How long each contended run lasts. */
     private static final double SECONDS = Double.parseDouble(System.getProperty("seconds", "3"));
 
-    /** What each contended run is measured with, in this order ({@code -Dmechanisms=socket} for the socket backend only). */
-    private static final String[] MECHANISMS = System.getProperty("mechanisms", "socket,file,channel").split(",");
-
-    /** Passed on to the child JVMs: how long a waiter of the socket backend polls before it blocks. */
-    private static final String SPIN_PROPERTY = "slocket.socket.spinMicros";
+    /** What each contended run is measured with, in this order. */
+    private static final String[] MECHANISMS = { "socket", "file", "channel" };
 
     /** The backend's default socket mode. */
     private static final Set<PosixFilePermission> SOCKET_MODE = PosixFilePermissions.fromString("rw-------");
@@ -80,8 +77,6 @@ public final class SocketBenchmark {
         }
         runs.put("2 processes, read + rewrite a small file", contended(work, "rw", 2, 0, true, WARM_UP));
         runs.put("2 processes, hold 0 µs, only 2,000 warm-up cycles", contended(work, "cold", 2, 0, false, 2_000));
-        runs.put("2 processes, hold 5 ms (parked)", contended(work, "long", 2, TimeUnit.MILLISECONDS.toNanos(5), false,
-                WARM_UP));
         ContendedRun four = ContendedRun.of(work, "four", "socket", 4, SECONDS, 0, null, WARM_UP);
         Stats roundTripAfter = roundTripFloor(work, "after", 0);
         Stats roundTripPaused = roundTripFloor(work, "paused", TimeUnit.MICROSECONDS.toNanos(50));
@@ -103,9 +98,8 @@ public final class SocketBenchmark {
         System.out.printf("%nContended, each process looping acquire → hold → release for %.0f s (socket, file"
                 + " backend, `FileChannel.lock`, one after the other):%n%n", SECONDS);
         System.out.println("| run | lock | acquisitions/s | shares | to the other process | ... when one waited"
-                + " | handoff p50 / p90 / p99 (µs) | handoff p50 / RT | longest wait (ms) | overtaken"
-                + " | CPU per acquisition (µs) |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+                + " | handoff p50 / p90 / p99 (µs) | handoff p50 / RT | longest wait (ms) | overtaken |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         for (Map.Entry<String, ContendedRun[]> run : runs.entrySet()) {
             for (int i = 0; i < MECHANISMS.length; i++) {
                 contendedRow(run.getKey(), MECHANISMS[i], run.getValue()[i], roundTrip);
@@ -144,11 +138,10 @@ public final class SocketBenchmark {
     }
 
     private static void contendedRow(String run, String mechanism, ContendedRun result, long roundTrip) {
-        System.out.printf("| %s | %s | %,.0f | %s | %.1f %% | %.1f %% | %s | %.2f | %.1f | %d | %.1f |%n", run,
-                mechanism, result.perSecond(), result.sharesText(), result.toOtherPercent(),
-                result.toOtherWaitedPercent(), result.handoffGaps().micros(),
-                (double) result.handoffGaps().p50() / roundTrip, result.longestWaitNanos() / 1e6, result.overtaken(),
-                result.cpuNanosPerAcquisition() / 1e3);
+        System.out.printf("| %s | %s | %,.0f | %s | %.1f %% | %.1f %% | %s | %.2f | %.1f | %d |%n", run, mechanism,
+                result.perSecond(), result.sharesText(), result.toOtherPercent(), result.toOtherWaitedPercent(),
+                result.handoffGaps().micros(),
+                (double) result.handoffGaps().p50() / roundTrip, result.longestWaitNanos() / 1e6, result.overtaken());
     }
 
     private static void row(String what, Stats stats) {
@@ -364,11 +357,8 @@ public final class SocketBenchmark {
 
         static Child start(Path work, String... args) throws IOException {
             Path log = Files.createTempFile(work, "child-", ".log");
-            List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
-            if (System.getProperty(SPIN_PROPERTY) != null) {
-                command.add("-D" + SPIN_PROPERTY + "=" + System.getProperty(SPIN_PROPERTY));
-            }
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchmarkChild.class.getName()));
+            List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                    "-cp", System.getProperty("java.class.path"), BenchmarkChild.class.getName()));
             command.addAll(List.of(args));
             return new Child(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start(),
                     log);

@@ -28,8 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The acquisition state machine of spec §2–§7: ACQUIRE (bind = hold), CONNECT (queue at the
  * arbiter), WATCH (wait for the lock file to change), with stale-socket reclaim through the
- * sidecar rights (SL-37/38), jittered backoff for transient errors (SL-17) and no busy retrying (a
- * thread about to block for its grant may first poll for it briefly, {@link SpinPolicy}).
+ * sidecar rights (SL-37/38), jittered backoff for transient errors (SL-17) and no spinning.
  */
 final class Contender {
 
@@ -43,8 +42,6 @@ final class Contender {
 
     private final GrantWait grants;
 
-    private final SpinPolicy spin = new SpinPolicy(SpinPolicy.DEFAULT_LIMIT_NANOS);
-
     /** This backend's arbiters by socket path. */
     private final Map<Path, Arbiter> arbiters;
 
@@ -57,7 +54,7 @@ final class Contender {
         this.options = options;
         this.directory = directory;
         this.peers = peers;
-        this.grants = new GrantWait(peers, spin);
+        this.grants = new GrantWait(peers);
         this.arbiters = arbiters;
         this.socketPermissions = (options.socketPermissions() != null)
                 ? PosixFilePermissions.fromString(options.socketPermissions()) : null;
@@ -87,7 +84,7 @@ final class Contender {
                             lossListener);
                 }
                 else if (attempt.next() == Attempt.Next.QUEUED_HERE) {
-                    attempt = awaitHere(attempt.arbiter(), attempt.waiter(), deadline, lossListener, spin);
+                    attempt = awaitHere(attempt.arbiter(), attempt.waiter(), deadline, lossListener);
                 }
                 if (attempt.next() == Attempt.Next.HELD) {
                     return withToken(attempt.hold(), paths);
@@ -118,11 +115,6 @@ final class Contender {
         LockPaths paths = directory.paths(name);
         return new AsyncSocketAcquisition(this, name, paths, openSidecar(paths), deadline, lossListener,
                 new Pacing(options));
-    }
-
-    /** @return when a waiting thread polls for its grant before it blocks */
-    SpinPolicy spin() {
-        return spin;
     }
 
     /** @return the client side of the protocol */
@@ -199,12 +191,10 @@ final class Contender {
     }
 
     private static Attempt awaitHere(Arbiter arbiter, LocalWaiter waiter, Deadline deadline,
-            LossListener lossListener, SpinPolicy spin) throws InterruptedException {
+            LossListener lossListener) throws InterruptedException {
         boolean settled = false;
-        long start = System.nanoTime();
         try {
-            long spinUntil = spin.spinUntil(arbiter.paths().socket(), deadline);
-            LocalWaiter.Outcome outcome = waiter.await(arbiter, deadline, spinUntil);
+            LocalWaiter.Outcome outcome = waiter.await(arbiter, deadline);
             settled = outcome != LocalWaiter.Outcome.TIMED_OUT;
             switch (outcome) {
                 case GRANTED:
@@ -216,7 +206,6 @@ final class Contender {
             }
         }
         finally {
-            spin.waited(arbiter.paths().socket(), start);
             if (!settled) {
                 arbiter.withdraw(waiter);
             }

@@ -32,11 +32,8 @@ final class GrantWait {
 
     private final PeerIdentity peers;
 
-    private final SpinPolicy spin;
-
-    GrantWait(PeerIdentity peers, SpinPolicy spin) {
+    GrantWait(PeerIdentity peers) {
         this.peers = peers;
-        this.spin = spin;
     }
 
     /**
@@ -76,15 +73,10 @@ final class GrantWait {
         return false;
     }
 
-    private Attempt.Next awaitOk(SocketChannel connection, LockPaths paths, Deadline deadline)
+    private static Attempt.Next awaitOk(SocketChannel connection, LockPaths paths, Deadline deadline)
             throws InterruptedException {
         ByteBuffer received = ByteBuffer.allocate(3);
-        long start = System.nanoTime();
         try {
-            Attempt.Next polled = poll(connection, received, paths, spin.spinUntil(paths.socket(), deadline));
-            if (polled != null) {
-                return polled;
-            }
             if (deadline.isInfinite()) {
                 // a blocking read needs no selector; an interrupt closes the channel and ends it
                 connection.configureBlocking(true);
@@ -99,27 +91,6 @@ final class GrantWait {
             log.debug("Connection to {} broke while waiting ({}); starting over", paths.socket(), ex.toString());
             return Attempt.Next.RETRY;
         }
-        finally {
-            spin.waited(paths.socket(), start);
-        }
-    }
-
-    /** Reads the non-blocking connection until {@code until} ({@link System#nanoTime}); null if nothing decided by then. */
-    private static Attempt.Next poll(SocketChannel connection, ByteBuffer received, LockPaths paths, long until)
-            throws IOException {
-        if (until == 0) {
-            return null;
-        }
-        Thread self = Thread.currentThread();
-        do {
-            Attempt.Next next = readMore(connection, received, paths);
-            if (next != null) {
-                return next;
-            }
-            Thread.onSpinWait();
-        }
-        while (System.nanoTime() - until < 0 && !self.isInterrupted());
-        return null;
     }
 
     private static Attempt.Next awaitOkBlocking(SocketChannel connection, ByteBuffer received, LockPaths paths)

@@ -34,11 +34,10 @@ final class LocalWaiter {
 
     private final Condition decided = guard.newCondition();
 
-    /** Written under {@link #guard}; read without it only to poll ({@link SpinPolicy}). */
-    private volatile Outcome outcome;
+    private Outcome outcome;
 
     /** Set when a grantee of another process came ahead of this waiter, to watch it. */
-    private volatile boolean nudged;
+    private boolean nudged;
 
     /** The selector this thread blocks in while it watches a grantee; woken on grant or cancel. */
     private Selector watching;
@@ -136,18 +135,16 @@ final class LocalWaiter {
     }
 
     /**
-     * @param spinUntil until when ({@link System#nanoTime}) to poll before blocking, 0 not at all
      * @return how the wait ended; {@link Outcome#TIMED_OUT} once the deadline passed
      * @throws InterruptedException if interrupted; the caller withdraws the waiter
      */
-    Outcome await(Arbiter arbiter, Deadline deadline, long spinUntil) throws InterruptedException {
+    Outcome await(Arbiter arbiter, Deadline deadline) throws InterruptedException {
         while (true) {
             SocketChannel ahead = arbiter.granteeAheadOf(this);
-            if (ahead == null || !watch(ahead, deadline, spinUntil)) {
+            if (ahead == null || !watch(ahead, deadline)) {
                 if (ahead != null) {
                     arbiter.loopWatches(ahead);
                 }
-                pollDecided(spinUntil);
                 Outcome ended = await(deadline);
                 if (ended != null) {
                     return ended;
@@ -174,7 +171,7 @@ final class LocalWaiter {
     }
 
     /** @return whether this thread blocked on {@code grantee} until it was readable or we were woken */
-    private boolean watch(SocketChannel grantee, Deadline deadline, long spinUntil) {
+    private boolean watch(SocketChannel grantee, Deadline deadline) {
         Selector selector = null;
         try {
             selector = WaitSelectors.take();
@@ -190,9 +187,6 @@ final class LocalWaiter {
             }
             grantee.configureBlocking(false);
             grantee.register(selector, SelectionKey.OP_READ);
-            if (pollReadable(selector, spinUntil)) {
-                return true;
-            }
             long millis = TimeUnit.NANOSECONDS.toMillis(deadline.remainingNanos());
             selector.select(deadline.isInfinite() ? 0 : Math.max(1, millis));
             return true;
@@ -212,32 +206,6 @@ final class LocalWaiter {
             if (selector != null) {
                 WaitSelectors.give(selector);
             }
-        }
-    }
-
-    /** @return whether {@code selector}'s grantee turned readable (or we were decided) while polling until {@code until} */
-    private boolean pollReadable(Selector selector, long until) throws IOException {
-        if (until == 0) {
-            return false;
-        }
-        Thread self = Thread.currentThread();
-        while (System.nanoTime() - until < 0 && !self.isInterrupted()) {
-            if (selector.selectNow() > 0 || outcome != null) {
-                return true;
-            }
-            Thread.onSpinWait();
-        }
-        return false;
-    }
-
-    /** Polls until {@code until} for the arbiter to decide or nudge this waiter. */
-    private void pollDecided(long until) {
-        if (until == 0) {
-            return;
-        }
-        Thread self = Thread.currentThread();
-        while (outcome == null && !nudged && System.nanoTime() - until < 0 && !self.isInterrupted()) {
-            Thread.onSpinWait();
         }
     }
 

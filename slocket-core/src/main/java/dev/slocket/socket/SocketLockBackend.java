@@ -195,9 +195,4 @@ public final class SocketLockBackend implements LockBackend {
             arbiter.shutdown();
         }
     }
-
-    /** @return when a waiting thread of this backend polls for its grant before it blocks (for tests) */
-    SpinPolicy spin() {
-        return contender.spin();
-    }
 }
