@@ -21,6 +21,9 @@ import java.util.concurrent.TimeUnit;
  * The second process of {@link SocketBenchmark}. Roles:
  * <ul>
  * <li>{@code echo <socket>}: answers every byte on one connection with one byte.</li>
+ * <li>{@code relay <socket> <holdNanos> <out>}: like {@code echo}, but spins {@code holdNanos}
+ * before each answer, and writes "arrivedNanos answeredNanos" lines to {@code out}: the hand-over
+ * floor of {@link SocketBenchmark}.</li>
  * <li>{@code loop <socket|file|channel> <lockDir> <seconds> <holdNanos> <criticalFile|-> <warmUp> <goFile> <out>}:
  * takes one lock (a socket or file backend registry, or {@code FileChannel.lock} on one file) for
  * {@code seconds} as fast as it can, {@code warmUp} cycles on a name of its own first; inside each
@@ -36,6 +39,9 @@ public final class BenchmarkChild {
     public static void main(String[] args) throws Exception {
         if (args[0].equals("echo")) {
             echo(Path.of(args[1]));
+        }
+        else if (args[0].equals("relay")) {
+            relay(Path.of(args[1]), Long.parseLong(args[2]), Path.of(args[3]));
         }
         else {
             loop(args[1], Path.of(args[2]), Double.parseDouble(args[3]), Long.parseLong(args[4]),
@@ -54,6 +60,39 @@ public final class BenchmarkChild {
                     client.write(buffer.flip());
                 }
             }
+        }
+    }
+
+    private static void relay(Path socket, long holdNanos, Path out) throws Exception {
+        int capacity = 1 << 20;
+        long[] arrived = new long[capacity];
+        long[] answered = new long[capacity];
+        int n = 0;
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            System.out.println("READY");
+            try (SocketChannel client = server.accept()) {
+                ByteBuffer buffer = ByteBuffer.allocate(1);
+                while (n < capacity && client.read(buffer.clear()) > 0) {
+                    arrived[n] = System.nanoTime();
+                    spin(arrived[n], holdNanos);
+                    answered[n] = System.nanoTime();
+                    client.write(buffer.flip());
+                    n++;
+                }
+            }
+        }
+        try (PrintWriter writer = new PrintWriter(Files.newBufferedWriter(out))) {
+            for (int i = 0; i < n; i++) {
+                writer.println(arrived[i] + " " + answered[i]);
+            }
+        }
+    }
+
+    /** Busy for {@code holdNanos} from {@code since}, as a holder that computes. */
+    static void spin(long since, long holdNanos) {
+        while (System.nanoTime() - since < holdNanos) {
+            Thread.onSpinWait();
         }
     }
 
@@ -121,9 +160,7 @@ public final class BenchmarkChild {
                     Files.writeString(criticalFile, Long.toString(count + 1), StandardCharsets.US_ASCII);
                 }
                 else {
-                    while (System.nanoTime() - acquired[n] < holdNanos) {
-                        Thread.onSpinWait();
-                    }
+                    spin(acquired[n], holdNanos);
                 }
                 released[n] = System.nanoTime();
                 lock.close();

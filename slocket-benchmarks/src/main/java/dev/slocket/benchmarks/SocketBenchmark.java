@@ -80,6 +80,7 @@ public final class SocketBenchmark {
         ContendedRun four = ContendedRun.of(work, "four", "socket", 4, SECONDS, 0, null, WARM_UP);
         Stats roundTripAfter = roundTripFloor(work, "after", 0);
         Stats roundTripPaused = roundTripFloor(work, "paused", TimeUnit.MICROSECONDS.toNanos(50));
+        Stats handOverFloor = handOverFloor(work, TimeUnit.MICROSECONDS.toNanos(50));
         Map<String, Stats> steps = stepsBeyondTheFloor(work);
 
         System.out.println("| measurement | p50 / p90 / p99 (µs) | samples |");
@@ -91,6 +92,8 @@ public final class SocketBenchmark {
         row("floor: Unix-socket round trip between two processes (before the contended runs)", roundTripBefore);
         row("floor: the same round trip (after the contended runs)", roundTripAfter);
         row("floor: the same round trip, each after a 50 µs pause", roundTripPaused);
+        row("floor: a byte passed back and forth between two processes, each holding it for 50 µs (spinning)"
+                + " before passing it on: one pass, write to the other's return from `read`", handOverFloor);
         long roundTrip = Math.max(roundTripBefore.p50(), roundTripAfter.p50());
         System.out.printf("%nuncontended p50 - the same system calls alone p50: %.1f µs (target <= 5)%n",
                 (uncontended[1].p50() - uncontended[3].p50()) / 1e3);
@@ -98,15 +101,18 @@ public final class SocketBenchmark {
         System.out.printf("%nContended, each process looping acquire → hold → release for %.0f s (socket, file"
                 + " backend, `FileChannel.lock`, one after the other):%n%n", SECONDS);
         System.out.println("| run | lock | acquisitions/s | shares | to the other process | ... when one waited"
-                + " | handoff p50 / p90 / p99 (µs) | handoff p50 / RT | longest wait (ms) | overtaken |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+                + " | handoff p50 / p90 / p99 (µs) | handoff p50 / RT | handoff p50 / pass | longest wait (ms)"
+                + " | overtaken |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         for (Map.Entry<String, ContendedRun[]> run : runs.entrySet()) {
             for (int i = 0; i < MECHANISMS.length; i++) {
-                contendedRow(run.getKey(), MECHANISMS[i], run.getValue()[i], roundTrip);
+                contendedRow(run.getKey(), MECHANISMS[i], run.getValue()[i], roundTrip, handOverFloor.p50());
             }
         }
-        contendedRow("4 processes, hold 0 µs", "socket", four, roundTrip);
-        System.out.printf("%n(RT = the larger back-to-back round-trip p50, %.1f µs. Targets: >= 95 %% to the other"
+        contendedRow("4 processes, hold 0 µs", "socket", four, roundTrip, handOverFloor.p50());
+        System.out.printf("%n(pass = the p50 of one pass of a byte held 50 µs, the hand-over floor, %.1f µs.)%n",
+                handOverFloor.p50() / 1e3);
+        System.out.printf("(RT = the larger back-to-back round-trip p50, %.1f µs. Targets: >= 95 %% to the other"
                 + " process, shares 45-55 %%, handoff p50 <= 1.0 RT at 50 µs hold and <= 1.5 RT reading and"
                 + " rewriting a file, no waiter overtaken. \"... when one waited\": of the releases at which another"
                 + " process had called acquire; a handoff's gap counts only when the next holder had.)%n",
@@ -137,11 +143,12 @@ public final class SocketBenchmark {
         return results;
     }
 
-    private static void contendedRow(String run, String mechanism, ContendedRun result, long roundTrip) {
-        System.out.printf("| %s | %s | %,.0f | %s | %.1f %% | %.1f %% | %s | %.2f | %.1f | %d |%n", run, mechanism,
-                result.perSecond(), result.sharesText(), result.toOtherPercent(), result.toOtherWaitedPercent(),
-                result.handoffGaps().micros(),
-                (double) result.handoffGaps().p50() / roundTrip, result.longestWaitNanos() / 1e6, result.overtaken());
+    private static void contendedRow(String run, String mechanism, ContendedRun result, long roundTrip,
+            long passFloor) {
+        System.out.printf("| %s | %s | %,.0f | %s | %.1f %% | %.1f %% | %s | %.2f | %.2f | %.1f | %d |%n", run,
+                mechanism, result.perSecond(), result.sharesText(), result.toOtherPercent(),
+                result.toOtherWaitedPercent(), result.handoffGaps().micros(), (double) result.handoffGaps().p50() / roundTrip,
+                (double) result.handoffGaps().p50() / passFloor, result.longestWaitNanos() / 1e6, result.overtaken());
     }
 
     private static void row(String what, Stats stats) {
@@ -349,6 +356,44 @@ public final class SocketBenchmark {
             }
         }
         echo.awaitExit();
+        return Stats.of(samples);
+    }
+
+    /**
+     * The hand-over pattern of a lock taken in turns, without the lock: each process holds a byte
+     * for {@code holdNanos} (spinning) and passes it on while the other waits in {@code read}.
+     *
+     * @return the time of one pass, from the write in one process to the return from {@code read}
+     *         in the other (one monotonic clock for both), both directions
+     */
+    private static Stats handOverFloor(Path work, long holdNanos) throws Exception {
+        Path socket = work.resolve("relay.sock");
+        Path childTimes = work.resolve("relay.times");
+        Child relay = Child.start(work, "relay", socket.toString(), Long.toString(holdNanos), childTimes.toString());
+        relay.awaitLine("READY");
+        int rounds = WARM_UP + SAMPLES / 2;
+        long[] passed = new long[rounds];
+        long[] returned = new long[rounds];
+        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            ByteBuffer buffer = ByteBuffer.allocate(1);
+            long got = System.nanoTime();
+            for (int i = 0; i < rounds; i++) {
+                BenchmarkChild.spin(got, holdNanos);
+                passed[i] = System.nanoTime();
+                channel.write(buffer.clear().put((byte) 1).flip());
+                channel.read(buffer.clear());
+                got = System.nanoTime();
+                returned[i] = got;
+            }
+        }
+        relay.awaitExit();
+        List<String> lines = Files.readAllLines(childTimes);
+        long[] samples = new long[2 * (rounds - WARM_UP)];
+        for (int i = WARM_UP; i < rounds; i++) {
+            String[] times = lines.get(i).split(" ");
+            samples[2 * (i - WARM_UP)] = Long.parseLong(times[0]) - passed[i];
+            samples[2 * (i - WARM_UP) + 1] = returned[i] - Long.parseLong(times[1]);
+        }
         return Stats.of(samples);
     }
 
