@@ -132,8 +132,8 @@ class SocketFairnessTest {
         return client;
     }
 
-    /** Reads the grant; fails if it does not come within a few seconds. */
-    private static void assertGranted(SocketChannel client) throws Exception {
+    /** Reads the grant on the test's own pool (never the common one); fails if it does not come in time. */
+    private void assertGranted(SocketChannel client) throws Exception {
         ByteBuffer grant = ByteBuffer.allocate(2);
         CompletableFuture<Void> read = CompletableFuture.runAsync(() -> {
             try {
@@ -144,7 +144,7 @@ class SocketFairnessTest {
             catch (IOException ex) {
                 throw new IllegalStateException(ex);
             }
-        });
+        }, executor);
         read.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertThat(new String(grant.array(), StandardCharsets.US_ASCII)).isEqualTo("OK");
     }
@@ -172,7 +172,7 @@ class SocketFairnessTest {
     }
 
     /** {@code other} gets the lock while {@code ours} waits, and {@code ours} gets it once other leaves. */
-    private static void assertGrantedBefore(SocketChannel other, CompletableFuture<BackendLock> ours)
+    private void assertGrantedBefore(SocketChannel other, CompletableFuture<BackendLock> ours)
             throws Exception {
         assertGranted(other);
         assertThat(ours).isNotDone();
