@@ -40,13 +40,13 @@ record ContendedRun(Stats handoffGaps, int toOther, int transitions, int toOther
             Path criticalFile, int warmUp) throws Exception {
         Path lockDir = Files.createDirectories(work.resolve(label));
         Path go = work.resolve(label + ".go");
-        List<SocketBenchmark.Child> children = new ArrayList<>();
+        List<ChildProcess> children = new ArrayList<>();
         for (int i = 0; i < processes; i++) {
-            children.add(SocketBenchmark.Child.start(work, "loop", mechanism, lockDir.toString(), Double.toString(seconds),
+            children.add(ChildProcess.start(work, "loop", mechanism, lockDir.toString(), Double.toString(seconds),
                     Long.toString(holdNanos), criticalFile == null ? "-" : criticalFile.toString(),
                     Integer.toString(warmUp), go.toString(), work.resolve(label + "-" + i + ".txt").toString()));
         }
-        for (SocketBenchmark.Child child : children) {
+        for (ChildProcess child : children) {
             child.awaitLine("READY");
         }
         Files.createFile(go);

@@ -14,7 +14,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -22,13 +21,10 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The socket backend beside its floors, in one run (DESIGN §7): {@code bind}+{@code close}+{@code unlink},
@@ -69,7 +65,7 @@ public final class SocketBenchmark {
     public static void main(String[] args) throws Exception {
         Path work = Files.createTempDirectory("slb");
         Stats[] uncontended = uncontendedBesideBindFloor(work);
-        Stats roundTripBefore = roundTripFloor(work, "before", 0);
+        Stats roundTripBefore = MessageFloors.roundTrip(work, WARM_UP, SAMPLES, "before", 0);
         Map<String, ContendedRun[]> runs = new LinkedHashMap<>();
         for (long holdMicros : new long[] { 0, 20, 50 }) {
             runs.put("2 processes, hold " + holdMicros + " µs (spinning)",
@@ -78,9 +74,9 @@ public final class SocketBenchmark {
         runs.put("2 processes, read + rewrite a small file", contended(work, "rw", 2, 0, true, WARM_UP));
         runs.put("2 processes, hold 0 µs, only 2,000 warm-up cycles", contended(work, "cold", 2, 0, false, 2_000));
         ContendedRun four = ContendedRun.of(work, "four", "socket", 4, SECONDS, 0, null, WARM_UP);
-        Stats roundTripAfter = roundTripFloor(work, "after", 0);
-        Stats roundTripPaused = roundTripFloor(work, "paused", TimeUnit.MICROSECONDS.toNanos(50));
-        Stats handOverFloor = handOverFloor(work, TimeUnit.MICROSECONDS.toNanos(50));
+        Stats roundTripAfter = MessageFloors.roundTrip(work, WARM_UP, SAMPLES, "after", 0);
+        Stats roundTripPaused = MessageFloors.roundTrip(work, WARM_UP, SAMPLES, "paused", TimeUnit.MICROSECONDS.toNanos(50));
+        Stats handOverFloor = MessageFloors.handOver(work, WARM_UP, SAMPLES, TimeUnit.MICROSECONDS.toNanos(50));
         Map<String, Stats> steps = stepsBeyondTheFloor(work);
 
         System.out.println("| measurement | p50 / p90 / p99 (µs) | samples |");
@@ -334,93 +330,5 @@ public final class SocketBenchmark {
             }
         }
         return Stats.of(samples);
-    }
-
-    private static Stats roundTripFloor(Path work, String label, long pauseNanos) throws Exception {
-        Path socket = work.resolve(label + ".sock");
-        Child echo = Child.start(work, "echo", socket.toString());
-        echo.awaitLine("READY");
-        long[] samples = new long[SAMPLES];
-        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-            ByteBuffer buffer = ByteBuffer.allocate(1);
-            for (int i = 0; i < WARM_UP + SAMPLES; i++) {
-                if (pauseNanos > 0) {
-                    LockSupport.parkNanos(pauseNanos);
-                }
-                long start = System.nanoTime();
-                channel.write(buffer.clear().put((byte) 1).flip());
-                channel.read(buffer.clear());
-                if (i >= WARM_UP) {
-                    samples[i - WARM_UP] = System.nanoTime() - start;
-                }
-            }
-        }
-        echo.awaitExit();
-        return Stats.of(samples);
-    }
-
-    /**
-     * The hand-over pattern of a lock taken in turns, without the lock: each process holds a byte
-     * for {@code holdNanos} (spinning) and passes it on while the other waits in {@code read}.
-     *
-     * @return the time of one pass, from the write in one process to the return from {@code read}
-     *         in the other (one monotonic clock for both), both directions
-     */
-    private static Stats handOverFloor(Path work, long holdNanos) throws Exception {
-        Path socket = work.resolve("relay.sock");
-        Path childTimes = work.resolve("relay.times");
-        Child relay = Child.start(work, "relay", socket.toString(), Long.toString(holdNanos), childTimes.toString());
-        relay.awaitLine("READY");
-        int rounds = WARM_UP + SAMPLES / 2;
-        long[] passed = new long[rounds];
-        long[] returned = new long[rounds];
-        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-            ByteBuffer buffer = ByteBuffer.allocate(1);
-            long got = System.nanoTime();
-            for (int i = 0; i < rounds; i++) {
-                BenchmarkChild.spin(got, holdNanos);
-                passed[i] = System.nanoTime();
-                channel.write(buffer.clear().put((byte) 1).flip());
-                channel.read(buffer.clear());
-                got = System.nanoTime();
-                returned[i] = got;
-            }
-        }
-        relay.awaitExit();
-        List<String> lines = Files.readAllLines(childTimes);
-        long[] samples = new long[2 * (rounds - WARM_UP)];
-        for (int i = WARM_UP; i < rounds; i++) {
-            String[] times = lines.get(i).split(" ");
-            samples[2 * (i - WARM_UP)] = Long.parseLong(times[0]) - passed[i];
-            samples[2 * (i - WARM_UP) + 1] = returned[i] - Long.parseLong(times[1]);
-        }
-        return Stats.of(samples);
-    }
-
-    /** A {@link BenchmarkChild} JVM with its output in a file. */
-    record Child(Process process, Path log) {
-
-        static Child start(Path work, String... args) throws IOException {
-            Path log = Files.createTempFile(work, "child-", ".log");
-            List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                    "-cp", System.getProperty("java.class.path"), BenchmarkChild.class.getName()));
-            command.addAll(List.of(args));
-            return new Child(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start(),
-                    log);
-        }
-
-        void awaitLine(String text) throws Exception {
-            long giveUp = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-            while (!Files.readString(log).contains(text)) {
-                if (!process.isAlive() || System.nanoTime() > giveUp) {
-                    throw new IllegalStateException("child did not print " + text + ":\n" + Files.readString(log));
-                }
-                TimeUnit.MILLISECONDS.sleep(10);
-            }
-        }
-
-        void awaitExit() throws InterruptedException {
-            process.waitFor(30, TimeUnit.SECONDS);
-        }
     }
 }
