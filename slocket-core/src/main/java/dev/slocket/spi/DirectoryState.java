@@ -3,7 +3,11 @@ package dev.slocket.spi;
 import dev.slocket.LockBackendException;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -16,7 +20,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,10 +35,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * name's counter is the slot its key hashes to. Names that share a slot share its
  * counter, which only makes their tokens skip values: the slot's value only grows, so every
  * name's tokens still strictly increase. An update (read, {@code max(value + 1, floor)}, one
- * 8-byte {@code pwrite}) runs under an exclusive POSIX lock of the slot's 8 bytes, and in this JVM
+ * 8-byte write) runs under an exclusive POSIX lock of the slot's 8 bytes, and in this JVM
  * under a lock per slot as well, because the POSIX locks of one process do not exclude each
  * other; so holders of two names of one slot never interleave. A process killed inside the update
- * leaves the old or the new value, never a smaller one.
+ * leaves the old or the new value, never a smaller one. On a local file system the file is mapped
+ * into memory and the write is one aligned 8-byte store (no system call, no file event); elsewhere
+ * it is a {@code pwrite}. Both are the same bytes of one page cache, so processes of either kind
+ * (and earlier versions, which use {@code pread}/{@code pwrite}) share the counters.
  *
  * <p><b>Rights</b> ({@value #RIGHTS}, empty): byte-range locks the kernel drops when their process
  * dies (the socket backend's arbiter and grantee rights, see {@code Sidecar}; the file backend's
@@ -66,6 +72,9 @@ public final class DirectoryState {
 
     private static final Map<Path, DirectoryState> OPEN = new HashMap<>();
 
+    private static final VarHandle SLOT_VALUE = MethodHandles.byteBufferViewVarHandle(long[].class,
+            ByteOrder.BIG_ENDIAN);
+
     /**
      * How often the files' times are set while they are in use: age-based tmp cleaners
      * (systemd-tmpfiles' {@code 10d}) delete only files whose times are all older than their age,
@@ -83,12 +92,19 @@ public final class DirectoryState {
     private final FileChannel rights;
 
     /** The identities of the two files when they were opened. */
-    private final List<Object> fileKeys;
+    private final Identity opened;
 
     private final ReentrantLock[] slotLocks = new ReentrantLock[SLOTS];
 
     /** Guarded by {@link #OPEN}: reopened if an interrupt closed it. */
     private FileChannel tokens;
+
+    /**
+     * The counters mapped into memory, on a local file system only (one page cache for every process,
+     * so a store here is what the next {@code pread} of any process reads); {@code null} elsewhere.
+     * The mapping outlives an interrupt that closes {@link #tokens}.
+     */
+    private final MappedByteBuffer mappedTokens;
 
     private volatile long freshenedNanos = System.nanoTime();
 
@@ -97,7 +113,8 @@ public final class DirectoryState {
         this.opener = opener;
         this.rights = opener.open(directory.resolve(RIGHTS));
         this.tokens = opener.open(directory.resolve(TOKENS));
-        this.fileKeys = fileKeys(directory);
+        this.mappedTokens = mapIfLocal(directory, tokens);
+        this.opened = Identity.of(directory);
         for (int i = 0; i < SLOTS; i++) {
             slotLocks[i] = new ReentrantLock();
         }
@@ -110,12 +127,12 @@ public final class DirectoryState {
      * @throws LockBackendException if the file cannot be opened or is refused
      */
     public static DirectoryState of(Path directory, LockFileOpener opener) {
-        List<Object> current = fileKeys(directory);
+        Identity current = Identity.of(directory);
         DirectoryState state;
         OPEN_GUARD.lock();
         try {
             state = OPEN.get(directory);
-            if (state == null || !state.fileKeys.equals(current)) {
+            if (state == null || !state.isStill(current)) {
                 try {
                     state = new DirectoryState(directory, opener);
                 }
@@ -155,19 +172,58 @@ public final class DirectoryState {
     }
 
     /**
+     * @return whether the files are still the ones opened here, and the mapped counters file still
+     *         whole (a file cut short under a mapping would fault at the next update)
+     */
+    private boolean isStill(Identity current) {
+        return current.rightsKey() != null && current.rightsKey().equals(opened.rightsKey())
+                && current.tokensKey() != null && current.tokensKey().equals(opened.tokensKey())
+                && (mappedTokens == null || current.tokensSize() >= (long) SLOTS * Long.BYTES);
+    }
+
+    /**
      * The files' identities, so that files deleted (by a tmp cleaner) or replaced since they were
      * opened are opened afresh, and checked again, for every later acquisition. A channel on a
      * replaced file stays open: rights held on it are released on it.
+     *
+     * @param rightsKey the rights file's key, {@code null} if it is missing
+     * @param tokensKey the counters file's key, {@code null} if it is missing
+     * @param tokensSize the counters file's size
      */
-    private static List<Object> fileKeys(Path directory) {
-        return Arrays.asList(fileKey(directory.resolve(RIGHTS)), fileKey(directory.resolve(TOKENS)));
+    private record Identity(Object rightsKey, Object tokensKey, long tokensSize) {
+
+        static Identity of(Path directory) {
+            BasicFileAttributes rights = attributes(directory.resolve(RIGHTS));
+            BasicFileAttributes tokens = attributes(directory.resolve(TOKENS));
+            return new Identity(rights == null ? null : rights.fileKey(), tokens == null ? null : tokens.fileKey(),
+                    tokens == null ? 0 : tokens.size());
+        }
+
+        private static BasicFileAttributes attributes(Path file) {
+            try {
+                return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            }
+            catch (IOException ex) {
+                return null;
+            }
+        }
     }
 
-    private static Object fileKey(Path file) {
+    /**
+     * Maps the whole counters file (extending it with zeros, which read as "no token yet"), so an
+     * update needs no {@code pread}/{@code pwrite}: those cost several microseconds on a journaling
+     * file system (each write also sets the file's times) and woke every watch of the directory.
+     *
+     * @return the mapping, or {@code null} on a file system that may not be coherent, or if it fails
+     */
+    private static MappedByteBuffer mapIfLocal(Path directory, FileChannel tokens) {
         try {
-            return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            if (!LocalFileSystems.isLocal(directory)) {
+                return null;
+            }
+            return tokens.map(FileChannel.MapMode.READ_WRITE, 0, (long) SLOTS * Long.BYTES);
         }
-        catch (IOException ex) {
+        catch (IOException | UnsupportedOperationException ex) {
             return null;
         }
     }
@@ -205,7 +261,7 @@ public final class DirectoryState {
         try {
             FileChannel channel = tokens();
             try (FileLock ignored = channel.lock(position, Long.BYTES, false)) {
-                return update(channel, position, floor);
+                return (mappedTokens != null) ? updateMapped(position, floor) : update(channel, position, floor);
             }
         }
         catch (IOException ex) {
@@ -218,6 +274,14 @@ public final class DirectoryState {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** The update in the mapped file: one aligned 8-byte load and one store, both atomic, and no system call. */
+    private long updateMapped(long position, long floor) {
+        int index = (int) position;
+        long next = FencingCounterFile.successor((long) SLOT_VALUE.getVolatile(mappedTokens, index), floor);
+        SLOT_VALUE.setVolatile(mappedTokens, index, next);
+        return next;
     }
 
     private static long update(FileChannel channel, long position, long floor) throws IOException {

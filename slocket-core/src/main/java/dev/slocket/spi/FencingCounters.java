@@ -12,7 +12,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -37,10 +36,6 @@ import java.util.function.LongSupplier;
  * the {@link LockFileOpener}, so a link or another user's file planted at the path is refused.
  */
 public final class FencingCounters implements AutoCloseable {
-
-    /** File systems whose data all processes of the machine see coherently through one page cache. */
-    private static final Set<String> LOCAL_TYPES = Set.of("ext2", "ext3", "ext4", "xfs", "btrfs", "tmpfs", "f2fs",
-            "zfs", "apfs");
 
     private static final int WIDTH = FencingCounterFile.WIDTH;
 
@@ -159,7 +154,7 @@ public final class FencingCounters implements AutoCloseable {
                 return known;
             }
         }
-        boolean local = LOCAL_TYPES.contains(Files.getFileStore(directory).type());
+        boolean local = LocalFileSystems.isLocal(directory);
         synchronized (localDirectories) {
             localDirectories.put(directory, local);
             evictBeyond(localDirectories, capacity);

@@ -1,8 +1,14 @@
 package dev.slocket.spi;
 
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
@@ -105,5 +111,67 @@ class DirectoryStateTest {
             assertThat(attributes.lastModifiedTime().toInstant()).isAfter(aMinuteAgo);
             assertThat(attributes.lastAccessTime().toInstant()).isAfter(aMinuteAgo);
         }
+    }
+
+    /**
+     * Other processes, and earlier versions of this library, read and write a counter with
+     * {@code pread}/{@code pwrite} under the slot's POSIX lock: they see this process's tokens and
+     * this process continues from theirs.
+     */
+    @Test
+    void tokensAreWhereAPlainReadOrWriteOfTheFileFindsThem() throws Exception {
+        DirectoryState state = DirectoryState.of(directory, LockFileOpener.NO_LINKS);
+        long token = state.nextToken("name", 0);
+        long position = (long) DirectoryState.slot("name") * Long.BYTES;
+        try (FileChannel plain = FileChannel.open(directory.resolve(DirectoryState.TOKENS), StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            ByteBuffer stored = ByteBuffer.allocate(Long.BYTES);
+            plain.read(stored, position);
+            assertThat(stored.getLong(0)).isEqualTo(token);
+
+            plain.write(ByteBuffer.allocate(Long.BYTES).putLong(0, 1_000_000L), position);
+        }
+        assertThat(state.nextToken("name", 0)).isEqualTo(1_000_001L);
+    }
+
+    /**
+     * A token costs no write to the file: every write would wake the watches of the directory in
+     * every process (waiters for a socket file), and set the file's times through the journal.
+     */
+    @Test
+    void aTokenRaisesNoEventForWatchersOfTheDirectory() throws Exception {
+        DirectoryState state = DirectoryState.of(directory, LockFileOpener.NO_LINKS);
+        state.nextToken("name", 0);
+        try (WatchService watch = directory.getFileSystem().newWatchService()) {
+            directory.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+            for (int i = 0; i < 100; i++) {
+                state.nextToken("name", 0);
+            }
+            Files.writeString(directory.resolve("after-the-tokens"), "x");
+
+            List<String> named = new ArrayList<>();
+            while (!named.contains("after-the-tokens")) {
+                WatchKey key = watch.poll(10, TimeUnit.SECONDS);
+                assertThat(key).as("an event for the file written after the tokens").isNotNull();
+                key.pollEvents().forEach(event -> named.add(String.valueOf(event.context())));
+                key.reset();
+            }
+            assertThat(named).doesNotContain(DirectoryState.TOKENS);
+        }
+    }
+
+    /** A counters file cut short under a running process (by hand, or a restore) costs its tokens, not the process. */
+    @Test
+    void aCountersFileCutShortStillGivesTokens() throws Exception {
+        DirectoryState state = DirectoryState.of(directory, LockFileOpener.NO_LINKS);
+        state.nextToken("name", 0);
+        try (FileChannel plain = FileChannel.open(directory.resolve(DirectoryState.TOKENS), StandardOpenOption.WRITE)) {
+            plain.truncate(0);
+        }
+        long floor = FencingCounterFile.clockFloor();
+        DirectoryState reopened = DirectoryState.of(directory, LockFileOpener.NO_LINKS);
+        assertThat(reopened).as("the state files are checked at every acquisition").isNotSameAs(state);
+        assertThat(reopened.nextToken("name", floor)).isGreaterThanOrEqualTo(floor);
+        assertThat(reopened.nextToken("name", 0)).isGreaterThan(floor);
     }
 }
