@@ -239,8 +239,8 @@ final class AsyncSocketAcquisition extends CompletableFuture<BackendLock> {
         int id = ++pauses;
         pausing = true;
         if (pause.untilFileChanges()) {
-            watch = DirectoryWatch.of(contender.directory())
-                    .subscribe(paths.socketFileName(), () -> loop.execute(() -> resume(id)));
+            watch = DirectoryWatch.subscribe(contender.directory(), paths.socketFileName(),
+                    () -> loop.execute(() -> resume(id)));
         }
         resumption = loop.later(Math.min(pause.nanos(), deadline.remainingNanos()), () -> resume(id));
         if (pause.untilFileChanges() && seenThen != null && !seenThen.isStillAt(paths.socket())) {

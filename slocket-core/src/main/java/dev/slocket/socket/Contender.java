@@ -309,8 +309,8 @@ final class Contender {
         if (pollNanos <= 0) {
             return;
         }
-        DirectoryWatch.of(directory.path())
-                .await(paths.socketFileName(), pollNanos, () -> !seen.isStillAt(paths.socket()));
+        DirectoryWatch.await(directory.path(), paths.socketFileName(), pollNanos,
+                () -> !seen.isStillAt(paths.socket()));
     }
 
     private static void pause(long nanos, Deadline deadline) throws InterruptedException {
