@@ -25,10 +25,13 @@ import java.util.concurrent.TimeUnit;
  * before each answer, and writes "arrivedNanos answeredNanos" lines to {@code out}: the hand-over
  * floor of {@link SocketBenchmark}.</li>
  * <li>{@code loop <socket|file|channel> <lockDir> <seconds> <holdNanos> <criticalFile|-> <warmUp> <goFile> <out>}:
- * takes one lock (a socket or file backend registry, or {@code FileChannel.lock} on one file) for
- * {@code seconds} as fast as it can, {@code warmUp} cycles on a name of its own first; inside each
- * hold it either spins {@code holdNanos} or reads and rewrites {@code criticalFile} (a counter);
- * writes "callNanos acquiredNanos releaseNanos" lines to {@code out} ({@link ContendedRun}).</li>
+ * takes one lock (a socket or file backend registry, or {@code FileChannel.lock} on one file) as
+ * fast as it can, {@code warmUp} cycles on a name of its own first; then, once {@code goFile}
+ * exists, on the shared name until {@code seconds} after the {@link System#nanoTime()} the file
+ * holds, recording only the holds acquired from that time on (every child records the same
+ * window); inside each hold it either spins {@code holdNanos} or reads and rewrites
+ * {@code criticalFile} (a counter); writes "callNanos acquiredNanos releaseNanos" lines to
+ * {@code out} ({@link ContendedRun}).</li>
  * </ul>
  */
 public final class BenchmarkChild {
@@ -150,7 +153,8 @@ public final class BenchmarkChild {
             while (!Files.exists(goFile)) {
                 TimeUnit.MILLISECONDS.sleep(1);
             }
-            long end = System.nanoTime() + (long) (seconds * 1e9);
+            long recordFrom = Long.parseLong(Files.readString(goFile).trim());
+            long end = recordFrom + (long) (seconds * 1e9);
             while (n < capacity && System.nanoTime() - end < 0) {
                 calls[n] = System.nanoTime();
                 AutoCloseable lock = locks.acquire("loop");
@@ -164,7 +168,9 @@ public final class BenchmarkChild {
                 }
                 released[n] = System.nanoTime();
                 lock.close();
-                n++;
+                if (acquired[n] - recordFrom >= 0) {
+                    n++;
+                }
             }
         }
         try (PrintWriter writer = new PrintWriter(Files.newBufferedWriter(out))) {
