@@ -21,6 +21,7 @@ import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +72,21 @@ public final class DirectoryState {
     private static final long HASH_MASK = (1L << 61) - 1;
 
     private static final Map<Path, DirectoryState> OPEN = new HashMap<>();
+
+    /** How many keys' hashes are kept: the keys of the locks in use, as a rule. */
+    private static final int HASHES_KEPT = 1024;
+
+    /**
+     * The hashes of the keys used last (in memory only; never held across I/O): an acquisition asks
+     * for its key's hash three times (two rights and the counter slot), and each SHA-256, with its
+     * provider lookup, costs microseconds and half a kilobyte of garbage.
+     */
+    private static final Map<String, Long> HASHES = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > HASHES_KEPT;
+        }
+    };
 
     private static final VarHandle SLOT_VALUE = MethodHandles.byteBufferViewVarHandle(long[].class,
             ByteOrder.BIG_ENDIAN);
@@ -328,6 +344,20 @@ public final class DirectoryState {
 
     /** @return 61 bits of the SHA-256 of {@code key}; every process computes the same */
     private static long hash(String key) {
+        synchronized (HASHES) {
+            Long known = HASHES.get(key);
+            if (known != null) {
+                return known;
+            }
+        }
+        long computed = sha256Bits(key);
+        synchronized (HASHES) {
+            HASHES.put(key, computed);
+        }
+        return computed;
+    }
+
+    private static long sha256Bits(String key) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
             return ByteBuffer.wrap(digest).getLong() & HASH_MASK;
