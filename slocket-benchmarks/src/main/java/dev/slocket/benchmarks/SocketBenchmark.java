@@ -8,6 +8,7 @@ import dev.slocket.spi.BackendLock;
 import dev.slocket.spi.Deadline;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.MappedByteBuffer;
@@ -65,6 +66,7 @@ public final class SocketBenchmark {
     public static void main(String[] args) throws Exception {
         Path work = Files.createTempDirectory("slb");
         Stats[] uncontended = uncontendedBesideBindFloor(work);
+        double allocated = bytesPerUncontendedCycle(work);
         Stats roundTripBefore = MessageFloors.roundTrip(work, WARM_UP, SAMPLES, "before", 0);
         Map<String, ContendedRun[]> runs = new LinkedHashMap<>();
         for (long holdMicros : new long[] { 0, 20, 50 }) {
@@ -93,6 +95,8 @@ public final class SocketBenchmark {
         long roundTrip = Math.max(roundTripBefore.p50(), roundTripAfter.p50());
         System.out.printf("%nuncontended p50 - the same system calls alone p50: %.1f µs (target <= 5)%n",
                 (uncontended[1].p50() - uncontended[3].p50()) / 1e3);
+        System.out.printf("heap allocated per uncontended acquire+release (`LockRegistry`, the calling thread): %.0f"
+                + " bytes%n", allocated);
 
         System.out.printf("%nContended, each process looping acquire → hold → release for %.0f s (socket, file"
                 + " backend, `FileChannel.lock`, one after the other):%n%n", SECONDS);
@@ -145,6 +149,25 @@ public final class SocketBenchmark {
                 mechanism, result.perSecond(), result.sharesText(), result.toOtherPercent(),
                 result.toOtherWaitedPercent(), result.handoffGaps().micros(), (double) result.handoffGaps().p50() / roundTrip,
                 (double) result.handoffGaps().p50() / passFloor, result.longestWaitNanos() / 1e6, result.overtaken());
+    }
+
+    /**
+     * @return the bytes the calling thread allocates per uncontended acquire+release through a
+     *         {@code LockRegistry}, over {@code samples} cycles after {@code warmUp}: the garbage
+     *         that makes the young collections which stop a process mid-queue
+     */
+    private static double bytesPerUncontendedCycle(Path work) throws Exception {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        try (LockRegistry registry = Slocket.socket(work.resolve("allocation"))) {
+            for (int i = 0; i < WARM_UP; i++) {
+                registry.acquire("allocation").release();
+            }
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < SAMPLES; i++) {
+                registry.acquire("allocation").release();
+            }
+            return (double) (threads.getCurrentThreadAllocatedBytes() - before) / SAMPLES;
+        }
     }
 
     private static void row(String what, Stats stats) {
