@@ -66,6 +66,9 @@ public final class DirectoryState {
 
     static final int SLOTS = 4096;
 
+    /** The counters file's size once mapped. */
+    private static final long TOKENS_SIZE = (long) SLOTS * Long.BYTES;
+
     /** Rights per name: the socket backend's arbiter (0) and grantee (1) rights, the file backend's takeover (2). */
     private static final int RIGHTS_PER_NAME = 3;
 
@@ -120,7 +123,7 @@ public final class DirectoryState {
      * so a store here is what the next {@code pread} of any process reads); {@code null} elsewhere.
      * The mapping outlives an interrupt that closes {@link #tokens}.
      */
-    private final MappedByteBuffer mappedTokens;
+    private volatile MappedByteBuffer mappedTokens;
 
     private volatile long freshenedNanos = System.nanoTime();
 
@@ -158,6 +161,9 @@ public final class DirectoryState {
                 }
                 OPEN.put(directory, state);
             }
+            else if (state.mappedTokens != null && current.tokensSize() < TOKENS_SIZE) {
+                state.remapTokens();
+            }
         }
         finally {
             OPEN_GUARD.unlock();
@@ -187,14 +193,24 @@ public final class DirectoryState {
         }
     }
 
-    /**
-     * @return whether the files are still the ones opened here, and the mapped counters file still
-     *         whole (a file cut short under a mapping would fault at the next update)
-     */
+    /** @return whether the files are still the ones opened here */
     private boolean isStill(Identity current) {
         return current.rightsKey() != null && current.rightsKey().equals(opened.rightsKey())
-                && current.tokensKey() != null && current.tokensKey().equals(opened.tokensKey())
-                && (mappedTokens == null || current.tokensSize() >= (long) SLOTS * Long.BYTES);
+                && current.tokensKey() != null && current.tokensKey().equals(opened.tokensKey());
+    }
+
+    /**
+     * The counters file was cut short under its mapping (an update would fault): maps it again, which
+     * extends it. The same instance goes on, so no second channel is opened on the rights file (one of
+     * them left to the garbage collector would close and drop every right this process holds there).
+     */
+    private void remapTokens() {
+        try {
+            mappedTokens = mapIfLocal(directory, tokens());
+        }
+        catch (IOException ex) {
+            mappedTokens = null;
+        }
     }
 
     /**
@@ -237,7 +253,7 @@ public final class DirectoryState {
             if (!LocalFileSystems.isLocal(directory)) {
                 return null;
             }
-            return tokens.map(FileChannel.MapMode.READ_WRITE, 0, (long) SLOTS * Long.BYTES);
+            return tokens.map(FileChannel.MapMode.READ_WRITE, 0, TOKENS_SIZE);
         }
         catch (IOException | UnsupportedOperationException ex) {
             return null;
@@ -277,7 +293,8 @@ public final class DirectoryState {
         try {
             FileChannel channel = tokens();
             try (FileLock ignored = channel.lock(position, Long.BYTES, false)) {
-                return (mappedTokens != null) ? updateMapped(position, floor) : update(channel, position, floor);
+                MappedByteBuffer mapped = mappedTokens;
+                return (mapped != null) ? updateMapped(mapped, position, floor) : update(channel, position, floor);
             }
         }
         catch (IOException ex) {
@@ -293,10 +310,10 @@ public final class DirectoryState {
     }
 
     /** The update in the mapped file: one aligned 8-byte load and one store, both atomic, and no system call. */
-    private long updateMapped(long position, long floor) {
+    private static long updateMapped(MappedByteBuffer mapped, long position, long floor) {
         int index = (int) position;
-        long next = FencingCounterFile.successor((long) SLOT_VALUE.getVolatile(mappedTokens, index), floor);
-        SLOT_VALUE.setVolatile(mappedTokens, index, next);
+        long next = FencingCounterFile.successor((long) SLOT_VALUE.getVolatile(mapped, index), floor);
+        SLOT_VALUE.setVolatile(mapped, index, next);
         return next;
     }
 

@@ -169,9 +169,11 @@ class DirectoryStateTest {
             plain.truncate(0);
         }
         long floor = FencingCounterFile.clockFloor();
-        DirectoryState reopened = DirectoryState.of(directory, LockFileOpener.NO_LINKS);
-        assertThat(reopened).as("the state files are checked at every acquisition").isNotSameAs(state);
-        assertThat(reopened.nextToken("name", floor)).isGreaterThanOrEqualTo(floor);
-        assertThat(reopened.nextToken("name", 0)).isGreaterThan(floor);
+        DirectoryState checked = DirectoryState.of(directory, LockFileOpener.NO_LINKS);
+        assertThat(checked).as("no second channel on the rights file").isSameAs(state);
+        assertThat(Files.size(directory.resolve(DirectoryState.TOKENS))).as("mapped whole again")
+                .isEqualTo((long) DirectoryState.SLOTS * Long.BYTES);
+        assertThat(checked.nextToken("name", floor)).isGreaterThanOrEqualTo(floor);
+        assertThat(checked.nextToken("name", 0)).isGreaterThan(floor);
     }
 }
