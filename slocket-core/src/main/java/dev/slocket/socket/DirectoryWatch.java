@@ -174,8 +174,7 @@ final class DirectoryWatch {
                     log.debug("Stopped the idle watch of lock directory {}", directory);
                     return;
                 }
-                WatchKey key = wait == Long.MAX_VALUE ? service.poll(IDLE_NANOS, TimeUnit.NANOSECONDS)
-                        : service.poll(wait, TimeUnit.NANOSECONDS);
+                WatchKey key = service.poll(Math.min(wait, IDLE_NANOS), TimeUnit.NANOSECONDS);
                 if (key == null) {
                     continue;
                 }

@@ -110,20 +110,22 @@ public final class DirectoryState {
 
     private final FileChannel rights;
 
-    /** The identities of the two files when they were opened. */
-    private final Identity opened;
+    /** The rights file's key when it was opened. */
+    private final Object rightsKey;
 
     private final ReentrantLock[] slotLocks = new ReentrantLock[SLOTS];
 
-    /** Guarded by {@link #OPEN}: reopened if an interrupt closed it. */
-    private FileChannel tokens;
-
     /**
-     * The counters mapped into memory, on a local file system only (one page cache for every process,
-     * so a store here is what the next {@code pread} of any process reads); {@code null} elsewhere.
-     * The mapping outlives an interrupt that closes {@link #tokens}.
+     * The counters file's channel and, on a local file system only, its mapping (one page cache for
+     * every process, so a store there is what the next {@code pread} of any process reads); guarded
+     * by {@link #OPEN_GUARD}: reopened if an interrupt closed the channel, or if the file was
+     * replaced or cut short. The rights file's channel is never replaced that way: a second channel
+     * on it, once closed by the garbage collector, would drop every right this process holds there.
      */
-    private volatile MappedByteBuffer mappedTokens;
+    private Counters counters;
+
+    /** The counters file's key when it was last opened; guarded by {@link #OPEN_GUARD}. */
+    private Object countersKey;
 
     private volatile long freshenedNanos = System.nanoTime();
 
@@ -131,9 +133,11 @@ public final class DirectoryState {
         this.directory = directory;
         this.opener = opener;
         this.rights = opener.open(directory.resolve(RIGHTS));
-        this.tokens = opener.open(directory.resolve(TOKENS));
-        this.mappedTokens = mapIfLocal(directory, tokens);
-        this.opened = Identity.of(directory);
+        FileChannel tokens = opener.open(directory.resolve(TOKENS));
+        this.counters = new Counters(tokens, mapIfLocal(directory, tokens));
+        Identity opened = Identity.of(directory);
+        this.rightsKey = opened.rightsKey();
+        this.countersKey = opened.tokensKey();
         for (int i = 0; i < SLOTS; i++) {
             slotLocks[i] = new ReentrantLock();
         }
@@ -151,7 +155,7 @@ public final class DirectoryState {
         OPEN_GUARD.lock();
         try {
             state = OPEN.get(directory);
-            if (state == null || !state.isStill(current)) {
+            if (state == null || current.rightsKey() == null || !current.rightsKey().equals(state.rightsKey)) {
                 try {
                     state = new DirectoryState(directory, opener);
                 }
@@ -161,8 +165,14 @@ public final class DirectoryState {
                 }
                 OPEN.put(directory, state);
             }
-            else if (state.mappedTokens != null && current.tokensSize() < TOKENS_SIZE) {
-                state.remapTokens();
+            else {
+                try {
+                    state.keepCountersOpen(current);
+                }
+                catch (IOException ex) {
+                    throw new LockBackendException("Cannot open the fencing counters of lock directory " + directory
+                            + ": " + ex, ex);
+                }
             }
         }
         finally {
@@ -193,24 +203,28 @@ public final class DirectoryState {
         }
     }
 
-    /** @return whether the files are still the ones opened here */
-    private boolean isStill(Identity current) {
-        return current.rightsKey() != null && current.rightsKey().equals(opened.rightsKey())
-                && current.tokensKey() != null && current.tokensKey().equals(opened.tokensKey());
+    /**
+     * Opens the counters file afresh if it was deleted or replaced since it was opened, and maps it
+     * again if it was cut short under its mapping (an update would fault); called under
+     * {@link #OPEN_GUARD}. The channel on a replaced file is left open: closing it would drop only
+     * locks on that old file, but a slot update may still run on it.
+     */
+    private void keepCountersOpen(Identity current) throws IOException {
+        if (current.tokensKey() == null || !current.tokensKey().equals(countersKey)) {
+            FileChannel tokens = opener.open(directory.resolve(TOKENS));
+            counters = new Counters(tokens, mapIfLocal(directory, tokens));
+            countersKey = Identity.of(directory).tokensKey();
+        }
+        else if (counters.mapped() != null && current.tokensSize() < TOKENS_SIZE) {
+            counters = new Counters(counters.channel(), mapIfLocal(directory, counters.channel()));
+        }
     }
 
     /**
-     * The counters file was cut short under its mapping (an update would fault): maps it again, which
-     * extends it. The same instance goes on, so no second channel is opened on the rights file (one of
-     * them left to the garbage collector would close and drop every right this process holds there).
+     * @param channel the counters file, for the slot's POSIX lock (and its update elsewhere)
+     * @param mapped the whole file mapped, or {@code null} on a file system that may not be coherent
      */
-    private void remapTokens() {
-        try {
-            mappedTokens = mapIfLocal(directory, tokens());
-        }
-        catch (IOException ex) {
-            mappedTokens = null;
-        }
+    private record Counters(FileChannel channel, MappedByteBuffer mapped) {
     }
 
     /**
@@ -265,13 +279,13 @@ public final class DirectoryState {
         return directory.resolve(RIGHTS);
     }
 
-    private FileChannel tokens() throws IOException {
+    private Counters counters() throws IOException {
         OPEN_GUARD.lock();
         try {
-            if (!tokens.isOpen()) {
-                tokens = opener.open(directory.resolve(TOKENS));
+            if (!counters.channel().isOpen()) {
+                counters = new Counters(opener.open(directory.resolve(TOKENS)), counters.mapped());
             }
-            return tokens;
+            return counters;
         }
         finally {
             OPEN_GUARD.unlock();
@@ -291,10 +305,10 @@ public final class DirectoryState {
         // an interrupt would close the counters' channel (it is reopened next time): keep it for later
         boolean interrupted = Thread.interrupted();
         try {
-            FileChannel channel = tokens();
-            try (FileLock ignored = channel.lock(position, Long.BYTES, false)) {
-                MappedByteBuffer mapped = mappedTokens;
-                return (mapped != null) ? updateMapped(mapped, position, floor) : update(channel, position, floor);
+            Counters current = counters();
+            try (FileLock ignored = current.channel().lock(position, Long.BYTES, false)) {
+                return (current.mapped() != null) ? updateMapped(current.mapped(), position, floor)
+                        : update(current.channel(), position, floor);
             }
         }
         catch (IOException ex) {

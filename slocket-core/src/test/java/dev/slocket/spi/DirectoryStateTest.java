@@ -176,4 +176,27 @@ class DirectoryStateTest {
         assertThat(checked.nextToken("name", floor)).isGreaterThanOrEqualTo(floor);
         assertThat(checked.nextToken("name", 0)).isGreaterThan(floor);
     }
+
+    /**
+     * A counters file deleted (by a tmp cleaner) is opened afresh at the next acquisition, by the
+     * same state: a second channel on the rights file, once closed by the garbage collector, would
+     * drop every right the process holds there.
+     */
+    @Test
+    void aDeletedCountersFileIsOpenedAfreshWithoutReopeningTheRights() throws Exception {
+        DirectoryState state = DirectoryState.of(directory, LockFileOpener.NO_LINKS);
+        state.nextToken("name", 0);
+        Files.delete(directory.resolve(DirectoryState.TOKENS));
+
+        DirectoryState checked = DirectoryState.of(directory, LockFileOpener.NO_LINKS);
+        assertThat(checked).isSameAs(state);
+        long floor = FencingCounterFile.clockFloor();
+        long token = checked.nextToken("name", floor);
+        assertThat(token).isGreaterThanOrEqualTo(floor);
+        try (FileChannel plain = FileChannel.open(directory.resolve(DirectoryState.TOKENS), StandardOpenOption.READ)) {
+            ByteBuffer stored = ByteBuffer.allocate(Long.BYTES);
+            plain.read(stored, (long) DirectoryState.slot("name") * Long.BYTES);
+            assertThat(stored.getLong(0)).as("stored in the new file").isEqualTo(token);
+        }
+    }
 }
