@@ -88,8 +88,8 @@ final class AsyncDirAcquisition extends CompletableFuture<BackendLock> {
         }
         try {
             LockDirEngine.Attempt attempt = engine.attempt(paths, timing);
-            if (attempt.owned() != null) {
-                BackendLock hold = engine.hold(paths, timing, attempt.owned(), listener);
+            BackendLock hold = (attempt.owned() != null) ? engine.hold(paths, timing, attempt.owned(), listener) : null;
+            if (hold != null) {
                 if (!complete(hold)) {
                     hold.release();
                 }

@@ -4,6 +4,7 @@ import dev.slocket.spi.BackendLock;
 import dev.slocket.spi.LossListener;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -23,10 +24,11 @@ import org.slf4j.LoggerFactory;
  * mtime and stats again (stat-then-write is not atomic), recording the value read back, so any
  * mtime granularity works. The lock is reported lost, once, when the directory vanished, is not
  * ours any more, or could not be refreshed for longer than {@code stale}; a late heartbeat that
- * finds the directory unchanged just refreshes it (FL-35). Release and heartbeat share one
- * lock, so a release never produces a loss report and no refresh follows a release (a
- * {@link ReentrantLock}, not a monitor: its file-system calls may be slow and must not pin a
- * virtual thread's carrier).
+ * finds the directory unchanged just refreshes it (FL-35). Each refresh and the release hold
+ * the {@link DirectoryRight}, so no takeover falls between their stat and their write, however
+ * long the process is stopped in between. Release and heartbeat share one lock, so a release
+ * never produces a loss report and no refresh follows a release (a {@link ReentrantLock}, not a
+ * monitor: its file-system calls may be slow and must not pin a virtual thread's carrier).
  */
 final class DirectoryHold implements BackendLock {
 
@@ -34,9 +36,6 @@ final class DirectoryHold implements BackendLock {
 
     /** Retry delay after a failed refresh, whatever {@code update} is (FL-33). */
     private static final long RETRY_MILLIS = 1000;
-
-    /** How much earlier than its constructor the kernel may have stamped the lock directory. */
-    private static final long MKDIR_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final LockPaths paths;
 
@@ -67,29 +66,47 @@ final class DirectoryHold implements BackendLock {
 
     private ScheduledFuture<?> next;
 
-    DirectoryHold(LockPaths paths, LockTiming timing, MtimePrecision precision, DirStamp stamp, long token,
+    DirectoryHold(LockPaths paths, LockTiming timing, MtimePrecision precision, NewDirectory created, long token,
             LossListener listener, ScheduledExecutorService scheduler, LockFileSystem fs) {
         this.paths = paths;
         this.timing = timing;
         this.precision = precision;
-        this.recorded = stamp;
+        this.recorded = created.stamp();
         this.token = token;
         this.listener = listener;
         this.scheduler = scheduler;
         this.fs = fs;
-        this.lastRefreshNanos = System.nanoTime();
-        // the kernel stamped the directory at mkdir, a little before this
-        this.validSinceNanos = lastRefreshNanos - MKDIR_MARGIN_NANOS;
+        this.lastRefreshNanos = created.startedNanos();
+        this.validSinceNanos = created.validSinceNanos();
     }
 
-    void start() {
+    /**
+     * Starts the heartbeat. If the acquisition took so long (the process was stopped, or waited for
+     * the fencing counter) that the first heartbeat would come after others may take the directory
+     * over, it is refreshed at once instead; if it was taken over meanwhile, the hold never starts
+     * and nobody is told of a loss, because nobody was given the lock.
+     *
+     * @return whether the hold started
+     */
+    boolean start() {
+        String lossReason;
         guard.lock();
         try {
-            schedule(timing.updateMillis());
+            if (System.nanoTime() - validSinceNanos < timing.staleNanos() - timing.updateNanos()) {
+                schedule(timing.updateMillis());
+                return true;
+            }
+            lossReason = refresh();
+            lost = lossReason != null;
         }
         finally {
             guard.unlock();
         }
+        if (lossReason != null) {
+            log.warn("Lock directory {} was taken over while it was being acquired (the acquisition was paused for"
+                    + " longer than {}): {}", paths.lockDir(), timing.stale(), lossReason);
+        }
+        return lossReason == null;
     }
 
     private void schedule(long delayMillis) {
@@ -134,7 +151,11 @@ final class DirectoryHold implements BackendLock {
     /** @return why the lock is lost, or {@code null} when refreshed or retried later */
     private String refresh() {
         long started = System.nanoTime();
-        try {
+        try (DirectoryRight right = DirectoryRight.take(paths, fs, DirectoryRight.HOLDER_WAIT_NANOS)) {
+            if (right == null) {
+                throw new FileSystemException(paths.lockDir().toString(), null,
+                        "another process holds the right to take it over");
+            }
             DirStamp current = fs.stat(paths.lockDir());
             if (!current.equals(recorded)) {
                 return "lock directory " + paths.lockDir() + " was changed by someone else (mtime " + current.mtime()
@@ -192,12 +213,17 @@ final class DirectoryHold implements BackendLock {
     }
 
     /**
-     * Leaves a directory that is visibly not ours alone; otherwise moves it aside, checks that the
-     * moved one is ours, and only then removes it (see {@link MoveAside}), so a lock taken over
-     * between the check and the removal is put back, never removed.
+     * Holding the right, leaves a directory that is visibly not ours alone; otherwise moves it
+     * aside, checks that the moved one is ours, and only then removes it (see {@link MoveAside}), so
+     * a lock taken over by a peer that takes no right is put back, never removed.
      */
     private void removeIfOurs() {
-        try {
+        try (DirectoryRight right = DirectoryRight.take(paths, fs, DirectoryRight.HOLDER_WAIT_NANOS)) {
+            if (right == null) {
+                log.warn("Leaving lock directory {} on release: another process holds the right to take it over, so"
+                        + " it goes stale in {}", paths.lockDir(), timing.stale());
+                return;
+            }
             if (!fs.stat(paths.lockDir()).equals(recorded)) {
                 log.warn("Not removing lock directory {} on release: it is no longer ours", paths.lockDir());
                 return;

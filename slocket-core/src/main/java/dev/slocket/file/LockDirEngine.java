@@ -107,8 +107,9 @@ final class LockDirEngine implements AutoCloseable {
             while (true) {
                 removal.clear();
                 Attempt attempt = attempt(paths, timing);
-                if (attempt.owned() != null) {
-                    return hold(paths, timing, attempt.owned(), listener);
+                DirectoryHold hold = (attempt.owned() != null) ? hold(paths, timing, attempt.owned(), listener) : null;
+                if (hold != null) {
+                    return hold;
                 }
                 if (deadline.isExpired()) {
                     return null;
@@ -143,26 +144,31 @@ final class LockDirEngine implements AutoCloseable {
         return TimeUnit.MILLISECONDS.toNanos(Math.max(1, millis));
     }
 
-    DirectoryHold hold(LockPaths paths, LockTiming timing, DirStamp stamp, LossListener listener)
-            throws IOException {
+    /**
+     * Takes a fencing token and starts the heartbeat of a directory this engine created.
+     *
+     * @return the hold, or {@code null} if the directory was taken over before the hold could
+     *         start (the acquisition was paused for longer than {@code stale})
+     */
+    DirectoryHold hold(LockPaths paths, LockTiming timing, NewDirectory created, LossListener listener) {
         long token;
         try {
             token = fs.nextToken(paths);
         }
         catch (RuntimeException ex) {
-            deleteQuietly(paths.lockDir());
+            abandon(paths, timing, created.startedNanos());
             throw ex;
         }
         MtimePrecision precision = precisions.get(paths.parent());
         LossListener offHeartbeatThread = reason -> lossNotifier.execute(() -> listener.lockLost(reason));
-        DirectoryHold hold = new DirectoryHold(paths, timing, precision, stamp, token, offHeartbeatThread, heartbeats, fs);
-        hold.start();
-        return hold;
+        DirectoryHold hold = new DirectoryHold(paths, timing, precision, created, token, offHeartbeatThread,
+                heartbeats, fs);
+        return hold.start() ? hold : null;
     }
 
     /** One attempt (spec FL-17..FL-24): the new directory's stamp, or the stamp of the one seen. */
     Attempt attempt(LockPaths paths, LockTiming timing) throws IOException {
-        DirStamp created = create(paths.lockDir());
+        NewDirectory created = create(paths, timing);
         if (created != null) {
             return Attempt.won(created);
         }
@@ -172,34 +178,47 @@ final class LockDirEngine implements AutoCloseable {
         }
         catch (NoSuchFileException ex) {
             // it vanished meanwhile: exactly one more try, without stale checking (FL-19)
-            return Attempt.of(create(paths.lockDir()), null);
+            return Attempt.of(create(paths, timing), null);
         }
         if (!judge.isStale(paths.lockDir(), seen, timing)) {
             return Attempt.busy(seen);
         }
         // a lost takeover race leaves nothing to time: wait for the next removal or the poll
-        return Attempt.of(takeover.takeOver(paths, timing, judge, fs, () -> create(paths.lockDir())), null);
+        return Attempt.of(takeover.takeOver(paths, timing, judge, fs, () -> create(paths, timing)), null);
     }
 
     /**
-     * {@code mkdir}, then the mtime-precision probe (FL-25..FL-27).
+     * {@code mkdir}, then the mtime-precision probe (FL-25..FL-27). The probe reads the new
+     * directory by its path: if it came so late that others could have taken the directory over
+     * meanwhile, what it read may be theirs, so the attempt counts as a lost race and the directory,
+     * if still ours, goes stale.
      *
-     * @return the stamp of the new directory, or {@code null} if it already existed
+     * @return the new directory, or {@code null} if it already existed or cannot be told ours
      */
-    private DirStamp create(Path lockDir) throws IOException {
+    private NewDirectory create(LockPaths paths, LockTiming timing) throws IOException {
+        Path lockDir = paths.lockDir();
+        long started = System.nanoTime();
         try {
             fs.createDirectory(lockDir);
         }
         catch (FileAlreadyExistsException ex) {
             return null;
         }
+        DirStamp stamp;
         try {
-            return probe(lockDir);
+            stamp = probe(lockDir);
         }
         catch (IOException | RuntimeException ex) {
-            deleteQuietly(lockDir);
+            abandon(paths, timing, started);
             throw ex;
         }
+        if (!NewDirectory.surelyOurs(started, timing)) {
+            log.warn("Lock directory {} was created {} ms before it could be read back; it may have been taken over"
+                    + " meanwhile, so it is left to go stale", lockDir,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            return null;
+        }
+        return new NewDirectory(stamp, started);
     }
 
     private DirStamp probe(Path lockDir) throws IOException {
@@ -227,12 +246,18 @@ final class LockDirEngine implements AutoCloseable {
         }
     }
 
-    private void deleteQuietly(Path lockDir) {
-        try {
-            fs.delete(lockDir);
+    /**
+     * Removes a directory this engine created when the acquisition fails after all, holding the
+     * right and only while nobody could have taken it over yet; otherwise leaves it to go stale.
+     */
+    private void abandon(LockPaths paths, LockTiming timing, long createdNanos) {
+        try (DirectoryRight right = DirectoryRight.take(paths, fs, DirectoryRight.HOLDER_WAIT_NANOS)) {
+            if (right != null && NewDirectory.surelyOurs(createdNanos, timing)) {
+                fs.delete(paths.lockDir());
+            }
         }
         catch (IOException ex) {
-            log.debug("Could not remove {} after a failed acquisition", lockDir, ex);
+            log.debug("Could not remove {} after a failed acquisition", paths.lockDir(), ex);
         }
     }
 
@@ -248,12 +273,12 @@ final class LockDirEngine implements AutoCloseable {
     }
 
     /**
-     * @param owned the stamp of the directory this attempt created, or {@code null}
+     * @param owned the directory this attempt created, or {@code null}
      * @param seen the stamp of a directory someone else holds, when known
      */
-    record Attempt(DirStamp owned, DirStamp seen) {
+    record Attempt(NewDirectory owned, DirStamp seen) {
 
-        static Attempt won(DirStamp owned) {
+        static Attempt won(NewDirectory owned) {
             return new Attempt(owned, null);
         }
 
@@ -261,7 +286,7 @@ final class LockDirEngine implements AutoCloseable {
             return new Attempt(null, seen);
         }
 
-        static Attempt of(DirStamp owned, DirStamp seen) {
+        static Attempt of(NewDirectory owned, DirStamp seen) {
             return owned != null ? won(owned) : busy(seen);
         }
     }

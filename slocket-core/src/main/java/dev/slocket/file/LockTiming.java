@@ -60,6 +60,10 @@ public record LockTiming(Duration stale, Duration update) {
         return update.toMillis();
     }
 
+    long updateNanos() {
+        return saturatedNanos(update);
+    }
+
     private static long saturatedNanos(Duration duration) {
         try {
             return duration.toNanos();

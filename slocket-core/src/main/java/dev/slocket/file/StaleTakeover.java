@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
@@ -17,13 +15,12 @@ import org.slf4j.LoggerFactory;
  * issue #121).
  *
  * <ol>
- * <li><b>Serialise.</b> Only the holder of an exclusive OS lock ({@link java.nio.channels.FileChannel#tryLock()})
- * may take over: the name's byte of the directory's shared rights file (the path form: the
- * sidecar {@code <lock dir>.takeover}); the file is never deleted, and the OS drops the lock when
- * its process dies, so a crashed contender never blocks others. Inside one JVM a set of lock
- * directories in progress guards it too, because POSIX locks of one process do not exclude each
- * other. A contender that
- * cannot get the lock at once treats the lock as busy and waits like any waiter.</li>
+ * <li><b>Serialise.</b> Only the holder of the {@link DirectoryRight} may take over: an exclusive
+ * OS lock on the name's byte of the directory's shared rights file (the path form: the sidecar
+ * {@code <lock dir>.takeover}), which the OS drops when its process dies, so a crashed contender
+ * never blocks others. The holder's heartbeat and release take the same right, so a takeover
+ * never falls between their check and their write. A contender that cannot get the right at once
+ * treats the lock as busy and waits like any waiter.</li>
  * <li><b>Re-check.</b> Holding it, stat the lock directory again: it must still be stale.</li>
  * <li><b>Move aside atomically</b> ({@link MoveAside}). Rename the lock directory to a unique tombstone name in the
  * same directory ({@code .slocket-tombstone-<uuid>}: a hidden name that no encoded lock name can
@@ -42,8 +39,6 @@ import org.slf4j.LoggerFactory;
 final class StaleTakeover {
 
     private static final Logger log = LoggerFactory.getLogger(StaleTakeover.class);
-
-    private static final Set<Path> IN_PROGRESS = ConcurrentHashMap.newKeySet();
 
     private final AtomicLong count = new AtomicLong();
 
@@ -72,23 +67,16 @@ final class StaleTakeover {
      * @param judge decides, again under the takeover lock, whether the directory is still stale
      * @param fs the file system every access goes through
      * @param creator makes the lock directory once the stale one is gone
-     * @return the new lock directory's stamp, or {@code null} if someone else holds or is taking over the lock
+     * @return the new lock directory, or {@code null} if someone else holds or is taking over the lock
      */
-    DirStamp takeOver(LockPaths paths, LockTiming timing, StalenessJudge judge, LockFileSystem fs, Creator creator)
+    NewDirectory takeOver(LockPaths paths, LockTiming timing, StalenessJudge judge, LockFileSystem fs, Creator creator)
             throws IOException {
-        Path lockDir = paths.lockDir();
-        if (!IN_PROGRESS.add(lockDir)) {
-            return null;
-        }
-        try (LockFileSystem.OsLock osLock = fs.tryLock(paths)) {
-            return osLock == null ? null : takeOverLocked(paths, timing, judge, fs, creator);
-        }
-        finally {
-            IN_PROGRESS.remove(lockDir);
+        try (DirectoryRight right = DirectoryRight.tryTake(paths, fs)) {
+            return right == null ? null : takeOverLocked(paths, timing, judge, fs, creator);
         }
     }
 
-    private DirStamp takeOverLocked(LockPaths paths, LockTiming timing, StalenessJudge judge, LockFileSystem fs,
+    private NewDirectory takeOverLocked(LockPaths paths, LockTiming timing, StalenessJudge judge, LockFileSystem fs,
             Creator creator) throws IOException {
         Path lockDir = paths.lockDir();
         DirStamp stale;
@@ -106,7 +94,7 @@ final class StaleTakeover {
         if (outcome == MoveAside.Outcome.NOT_OURS) {
             return null;
         }
-        DirStamp created = creator.create();
+        NewDirectory created = creator.create();
         if (created != null && outcome == MoveAside.Outcome.REMOVED) {
             long takeovers = count.incrementAndGet();
             log.warn("Took over stale lock {} (mtime {}, now {}, stale after {}; takeover #{})", lockDir,
@@ -119,7 +107,7 @@ final class StaleTakeover {
     @FunctionalInterface
     interface Creator {
 
-        /** @return the new directory's stamp, or {@code null} if it already exists */
-        DirStamp create() throws IOException;
+        /** @return the new directory, or {@code null} if it already exists */
+        NewDirectory create() throws IOException;
     }
 }
