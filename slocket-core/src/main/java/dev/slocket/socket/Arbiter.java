@@ -157,8 +157,11 @@ final class Arbiter {
                 close(true);
                 return false;
             }
-            // waiters in the backlog come first, whether or not the loop has accepted them yet
-            acceptPending();
+            // a connection first in line came before anything still in the backlog: granted at once
+            grantConnectionFirstInLine();
+            // waiters in the backlog come before this process's kept place, and before anyone local
+            // if nobody was granted, whether or not the loop has accepted them yet
+            acceptBacklog();
             handOver();
             if (grantee == null) {
                 return false;
@@ -333,6 +336,10 @@ final class Arbiter {
             // its release came first: its place is kept before its process's next connection is queued
             noteGranteeLeft();
         }
+        acceptBacklog();
+    }
+
+    private void acceptBacklog() {
         while (true) {
             SocketChannel client;
             try {
@@ -373,10 +380,7 @@ final class Arbiter {
                 selfHolds = local.grant();
             }
             else if (grant((SocketChannel) next)) {
-                grantee = (SocketChannel) next;
-                if (queue.peek() instanceof LocalWaiter local) {
-                    local.nudge();
-                }
+                becomeGrantee((SocketChannel) next);
             }
         }
         if (grantee == null && !selfHolds && !queue.isEmpty()) {
@@ -397,6 +401,23 @@ final class Arbiter {
         }
         else {
             arrangeGranteeWatch();
+        }
+    }
+
+    /** Grants the first in line if it is a connection (the arbiter's own holder just released). */
+    private void grantConnectionFirstInLine() {
+        if (queue.peek() instanceof SocketChannel first) {
+            queue.remove(first);
+            if (grant(first)) {
+                becomeGrantee(first);
+            }
+        }
+    }
+
+    private void becomeGrantee(SocketChannel client) {
+        grantee = client;
+        if (queue.peek() instanceof LocalWaiter local) {
+            local.nudge();
         }
     }
 
