@@ -29,9 +29,10 @@ import java.util.concurrent.TimeUnit;
  * <li>{@code lost-<token>}: written by the holder's {@code onLost} listener with the time of the loss.</li>
  * </ul>
  * A holder asks {@code isHeld()} whenever it finds another's marker or a higher token on entry,
- * and on exit after taking its marker away (an atomic rename): {@code true} while another process
- * entered is a violation; {@code false} means the holder lost the lock, and its {@code onLost}
- * listener must have run by then.
+ * and on exit after taking its marker away (an atomic rename; a holder that already knows it lost
+ * the lock takes only a marker that reads as its own): {@code true} while another process entered
+ * is a violation; {@code false} means the holder lost the lock, and its {@code onLost} listener
+ * must have run by then.
  */
 final class Occupancy {
 
@@ -222,11 +223,19 @@ final class Occupancy {
     /**
      * Leaves the critical section: takes the marker away atomically (a rename), then asks
      * {@code isHeld()}. A marker that is not ours means another process entered meanwhile; if the
-     * holder still believes it holds, that is a violation.
+     * holder still believes it holds, that is a violation. A holder that already knows it lost
+     * the lock ({@code isHeld()} is {@code false}, typically one stopped inside its section) takes
+     * the marker only if it reads as its own: taking another holder's marker away, even for a
+     * moment, would let that holder's own exit find none, and putting it back after that holder
+     * left would show the next entrant a holder that is gone.
      */
     void exit(Entry entry, HeldLock lock, LossWatch loss) throws IOException, InterruptedException {
         Path directory = names.resolve(entry.name);
         Path marker = directory.resolve("occupied");
+        if (!lock.isHeld() && !entry.marker.equals(readQuietly(marker))) {
+            lost(entry, loss, false);
+            return;
+        }
         Path taken = directory.resolve("taken-" + pid + "-" + Thread.currentThread().getId());
         String found;
         try {
@@ -255,19 +264,29 @@ final class Occupancy {
             }
             return;
         }
+        lost(entry, loss, mine);
+    }
+
+    /** A holder that learnt of its loss on exit: {@code onLost} must have been called by then. */
+    private void lost(Entry entry, LossWatch loss, boolean markerStillMine) throws InterruptedException {
         if (!loss.awaitReport(LISTENER_GRACE)) {
             stats.violation("lost-without-onLost", String.format(Locale.ROOT,
                     "pid %d: isHeld() turned false for %s (token %d) inside the critical section, and onLost was not"
                             + " called (released from under its holder?)",
                     pid, entry.name, entry.token));
         }
-        stats.count(mine ? "losses-seen-inside" : "losses-seen-after-takeover");
+        stats.count(markerStillMine ? "losses-seen-inside" : "losses-seen-after-takeover");
     }
 
     /** Removes our own marker again (a holder that learnt of its loss on entry). */
     private void take(Path marker, Path directory) throws IOException {
         Path taken = directory.resolve("taken-" + pid + "-" + Thread.currentThread().getId());
-        Files.move(marker, taken, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            Files.move(marker, taken, StandardCopyOption.ATOMIC_MOVE);
+        }
+        catch (NoSuchFileException ex) {
+            return; // another holder's exit took it meanwhile
+        }
         String found = Files.readString(taken);
         if (found.startsWith(pid + " " + startTicks + " ")) {
             Files.delete(taken);
