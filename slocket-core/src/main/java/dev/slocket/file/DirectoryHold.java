@@ -239,7 +239,8 @@ final class DirectoryHold implements BackendLock {
         catch (NoSuchFileException ex) {
             log.warn("Lock directory {} was already gone on release", paths.lockDir());
         }
-        catch (IOException ex) {
+        catch (IOException | RuntimeException ex) {
+            // includes state files that cannot be locked at all (LockBackendException)
             log.warn("Could not remove lock directory {} on release; it goes stale in {}", paths.lockDir(),
                     timing.stale(), ex);
         }

@@ -249,15 +249,32 @@ final class LockDirEngine implements AutoCloseable {
     /**
      * Removes a directory this engine created when the acquisition fails after all, holding the
      * right and only while nobody could have taken it over yet; otherwise leaves it to go stale.
+     * Where the right cannot be had at all (the directory's state files are unusable), nobody can
+     * take the directory over either, so it is removed while it is young.
      */
     private void abandon(LockPaths paths, LockTiming timing, long createdNanos) {
-        try (DirectoryRight right = DirectoryRight.take(paths, fs, DirectoryRight.HOLDER_WAIT_NANOS)) {
-            if (right != null && NewDirectory.surelyOurs(createdNanos, timing)) {
+        DirectoryRight right;
+        try {
+            right = DirectoryRight.take(paths, fs, DirectoryRight.HOLDER_WAIT_NANOS);
+            if (right == null) {
+                return;
+            }
+        }
+        catch (IOException | RuntimeException ex) {
+            right = null;
+        }
+        try {
+            if (NewDirectory.surelyOurs(createdNanos, timing)) {
                 fs.delete(paths.lockDir());
             }
         }
         catch (IOException ex) {
             log.debug("Could not remove {} after a failed acquisition", paths.lockDir(), ex);
+        }
+        finally {
+            if (right != null) {
+                right.close();
+            }
         }
     }
 
