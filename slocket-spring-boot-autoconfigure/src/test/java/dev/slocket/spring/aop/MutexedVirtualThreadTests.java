@@ -42,6 +42,9 @@ class MutexedVirtualThreadTests {
     void tenThousandVirtualThreadsOnSharedAndDistinctNamesFinishWithoutPinning(@TempDir Path dir) {
         runner.run(context -> {
             Counters counters = context.getBean(Counters.class);
+            // a class initialised for the first time under contention pins its waiters (the JVM's own
+            // initialisation lock, whatever the library does): the path is warmed once, unrecorded
+            runOnVirtualThreads(counters);
             List<RecordedEvent> pinned;
             try (Recording recording = new Recording()) {
                 recording.enable("jdk.VirtualThreadPinned").withThreshold(java.time.Duration.ZERO).withStackTrace();
@@ -52,7 +55,7 @@ class MutexedVirtualThreadTests {
                 recording.dump(dump);
                 pinned = RecordingFile.readAllEvents(dump);
             }
-            assertThat(counters.counts()).containsExactly(THREADS / 2, THREADS / 2, 0);
+            assertThat(counters.counts()).containsExactly(THREADS, THREADS, 0);
             assertThat(pinned.stream().filter(MutexedVirtualThreadTests::raisedByTheLibrary).map(RecordedEvent::toString))
                     .isEmpty();
             assertThat(Files.exists(dir.resolve("pinned.jfr"))).isTrue();
