@@ -3,14 +3,20 @@ package dev.slocket.file;
 import dev.slocket.HeldLock;
 import dev.slocket.LockRegistry;
 import dev.slocket.Slocket;
+import dev.slocket.spi.BackendLock;
+import dev.slocket.spi.Deadline;
 import dev.slocket.testing.ChildJvm;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -199,5 +205,56 @@ class FileLockProcessTest {
         holder.awaitExit(Duration.ofSeconds(10));
         assertThat(holder.output()).contains("is still held by thread 'main'");
         assertThat(directory.resolve("terminated.lock")).isDirectory();
+    }
+
+    /**
+     * A holder's heartbeat stopped between its check of the directory and its write (here: a
+     * file system that hangs in {@code utimes}) holds the takeover right meanwhile, so another
+     * process that finds the directory stale cannot take it over under the write. (The write then
+     * sets the time it was meant to set, already older than {@code stale}: the hold is no longer
+     * valid, and the other process may take the lock over from then on.)
+     */
+    @Test
+    void anotherProcessCannotTakeOverWhileAHolderIsBetweenItsCheckAndItsWrite() throws Exception {
+        CountDownLatch inWrite = new CountDownLatch(1);
+        CountDownLatch resume = new CountDownLatch(1);
+        AtomicBoolean armed = new AtomicBoolean();
+        DelegatingLockFileSystem hanging = new DelegatingLockFileSystem() {
+            @Override
+            public void setMtime(Path path, long millis) throws IOException {
+                if (armed.getAndSet(false)) {
+                    inWrite.countDown();
+                    try {
+                        resume.await(30, TimeUnit.SECONDS);
+                    }
+                    catch (InterruptedException ex) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                super.setMtime(path, millis);
+            }
+        };
+        try (FileLockBackend backend = new FileLockBackend(FileLockOptions.builder(directory).stale(STALE).build(),
+                new StaleTakeover(), hanging)) {
+            BackendLock ours = backend.acquire("guarded", Deadline.after(Duration.ZERO), reason -> { });
+            long acquiredAt = System.nanoTime();
+            armed.set(true);
+            ChildJvm other = child("hold", directory.toString(), "guarded");
+            assertThat(inWrite.await(10, TimeUnit.SECONDS)).as("the heartbeat reached its write").isTrue();
+            try {
+                // until well past the moment the directory turned stale (stale = 2 s after the acquisition)
+                long observe = Duration.ofSeconds(4).toNanos() - (System.nanoTime() - acquiredAt);
+                await().during(Duration.ofNanos(Math.max(observe, Duration.ofSeconds(1).toNanos())))
+                        .atMost(Duration.ofSeconds(8))
+                        .until(() -> !other.output().contains("ACQUIRED"));
+            }
+            finally {
+                resume.countDown();
+            }
+            assertThat(other.isAlive()).isTrue();
+            ours.release();
+            other.awaitLine("ACQUIRED", STARTUP);
+            assertThat(ours.isValid()).isFalse();
+        }
     }
 }
