@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import com.jayway.jsonpath.JsonPath;
@@ -47,7 +48,14 @@ class ExecutableJarIT {
                 waiter.awaitLine("WAITING", BOUND);
                 app.terminate();
 
-                HttpResponse<String> response = report.get(BOUND.toSeconds(), TimeUnit.SECONDS);
+                HttpResponse<String> response;
+                try {
+                    response = report.get(BOUND.toSeconds(), TimeUnit.SECONDS);
+                }
+                catch (ExecutionException ex) {
+                    throw new AssertionError("the report request failed; the app's output:\n" + app.output()
+                            + "\nthe waiter's output:\n" + waiter.output(), ex);
+                }
                 assertThat(response.statusCode()).isEqualTo(200);
                 waiter.awaitLine(WorkLog.ACQUIRED, BOUND);
                 long acquired = waiter.lines().stream().filter(line -> line.startsWith(WorkLog.ACQUIRED + " "))
