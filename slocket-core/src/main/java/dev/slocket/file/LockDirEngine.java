@@ -168,7 +168,7 @@ final class LockDirEngine implements AutoCloseable {
 
     /** One attempt (spec FL-17..FL-24): the new directory's stamp, or the stamp of the one seen. */
     Attempt attempt(LockPaths paths, LockTiming timing) throws IOException {
-        NewDirectory created = create(paths, timing);
+        NewDirectory created = create(paths, timing, false);
         if (created != null) {
             return Attempt.won(created);
         }
@@ -178,13 +178,13 @@ final class LockDirEngine implements AutoCloseable {
         }
         catch (NoSuchFileException ex) {
             // it vanished meanwhile: exactly one more try, without stale checking (FL-19)
-            return Attempt.of(create(paths, timing), null);
+            return Attempt.of(create(paths, timing, false), null);
         }
         if (!judge.isStale(paths.lockDir(), seen, timing)) {
             return Attempt.busy(seen);
         }
         // a lost takeover race leaves nothing to time: wait for the next removal or the poll
-        return Attempt.of(takeover.takeOver(paths, timing, judge, fs, () -> create(paths, timing)), null);
+        return Attempt.of(takeover.takeOver(paths, timing, judge, fs, () -> create(paths, timing, true)), null);
     }
 
     /**
@@ -193,9 +193,10 @@ final class LockDirEngine implements AutoCloseable {
      * meanwhile, what it read may be theirs, so the attempt counts as a lost race and the directory,
      * if still ours, goes stale.
      *
+     * @param rightHeld whether the caller holds the directory's takeover right (a stale takeover)
      * @return the new directory, or {@code null} if it already existed or cannot be told ours
      */
-    private NewDirectory create(LockPaths paths, LockTiming timing) throws IOException {
+    private NewDirectory create(LockPaths paths, LockTiming timing, boolean rightHeld) throws IOException {
         Path lockDir = paths.lockDir();
         long started = System.nanoTime();
         try {
@@ -209,7 +210,12 @@ final class LockDirEngine implements AutoCloseable {
             stamp = probe(lockDir);
         }
         catch (IOException | RuntimeException ex) {
-            abandon(paths, timing, started);
+            if (rightHeld) {
+                removeIfYoung(paths, started, timing);
+            }
+            else {
+                abandon(paths, timing, started);
+            }
             throw ex;
         }
         if (!NewDirectory.surelyOurs(started, timing)) {
@@ -264,17 +270,27 @@ final class LockDirEngine implements AutoCloseable {
             right = null;
         }
         try {
+            removeIfYoung(paths, createdNanos, timing);
+        }
+        finally {
+            if (right != null) {
+                right.close();
+            }
+        }
+    }
+
+    /**
+     * Removes a directory this engine created while nobody could have taken it over yet; the
+     * caller holds the right, or nobody can have it.
+     */
+    private void removeIfYoung(LockPaths paths, long createdNanos, LockTiming timing) {
+        try {
             if (NewDirectory.surelyOurs(createdNanos, timing)) {
                 fs.delete(paths.lockDir());
             }
         }
         catch (IOException ex) {
             log.debug("Could not remove {} after a failed acquisition", paths.lockDir(), ex);
-        }
-        finally {
-            if (right != null) {
-                right.close();
-            }
         }
     }
 

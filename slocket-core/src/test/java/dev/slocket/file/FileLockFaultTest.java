@@ -154,6 +154,27 @@ class FileLockFaultTest {
     }
 
     /**
+     * FL-25: the precision probe of a directory made by a stale takeover fails: the attempt fails
+     * with that error and the new directory is removed at once, by the taker that still holds the
+     * takeover right, not left to go stale.
+     */
+    @Test
+    void aProbeFailingInsideAStaleTakeoverRemovesTheNewDirectory() throws Exception {
+        Path lockDir = Files.createDirectory(directory.resolve("probed.lock"));
+        Files.setLastModifiedTime(lockDir, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        DelegatingLockFileSystem fs = new DelegatingLockFileSystem() {
+            @Override
+            public void setMtime(Path path, long millis) throws IOException {
+                throw failure(path, "EIO: utimes failed");
+            }
+        };
+        FileLockBackend backend = backend(fs);
+        assertThatThrownBy(() -> lockNow(backend, "probed")).isInstanceOf(LockBackendException.class)
+                .hasMessageContaining("EIO: utimes failed");
+        assertThat(lockDir).doesNotExist();
+    }
+
+    /**
      * FL-29: a file system that keeps milliseconds, floors to seconds or ceils to seconds (faked
      * in {@code stat}) never makes our own lock look taken during 3 s of heartbeats.
      */
