@@ -30,6 +30,8 @@ final class DirectoryRight implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DirectoryRight.class);
 
+    private static final long YIELD_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+
     private static final long RETRY_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
 
     private static final Set<Path> IN_USE = ConcurrentHashMap.newKeySet();
@@ -75,7 +77,13 @@ final class DirectoryRight implements AutoCloseable {
         long start = System.nanoTime();
         DirectoryRight right = tryTake(paths, fs);
         while (right == null && System.nanoTime() - start < maxWaitNanos) {
-            LockSupport.parkNanos(RETRY_NANOS);
+            if (System.nanoTime() - start < YIELD_NANOS) {
+                // another holder keeps it for microseconds: a park would wait far longer than that
+                Thread.yield();
+            }
+            else {
+                LockSupport.parkNanos(RETRY_NANOS);
+            }
             right = tryTake(paths, fs);
         }
         return right;
