@@ -2,6 +2,7 @@ package dev.slocket.benchmarks;
 
 import dev.slocket.LockRegistry;
 import dev.slocket.Slocket;
+import dev.slocket.socket.SocketLockOptions;
 
 import java.io.PrintWriter;
 import java.net.StandardProtocolFamily;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,8 +26,9 @@ import java.util.concurrent.TimeUnit;
  * <li>{@code relay <socket> <holdNanos> <out>}: like {@code echo}, but spins {@code holdNanos}
  * before each answer, and writes "arrivedNanos answeredNanos" lines to {@code out}: the hand-over
  * floor of {@link SocketBenchmark}.</li>
- * <li>{@code loop <socket|file|channel> <lockDir> <seconds> <holdNanos> <criticalFile|-> <warmUp> <goFile> <out>}:
- * takes one lock (a socket or file backend registry, or {@code FileChannel.lock} on one file) as
+ * <li>{@code loop <socket|socket-spinning:<µs>|file|channel> <lockDir> <seconds> <holdNanos> <criticalFile|-> <warmUp>
+ * <goFile> <out>}: takes one lock (a socket backend registry, with a spin wait of that many µs for
+ * {@code socket-spinning:<µs>}; a file backend registry; or {@code FileChannel.lock} on one file) as
  * fast as it can, {@code warmUp} cycles on a name of its own first; then, once {@code goFile}
  * exists, on the shared name until {@code seconds} after the {@link System#nanoTime()} the file
  * holds, recording only the holds acquired from that time on (every child records the same
@@ -124,7 +127,14 @@ public final class BenchmarkChild {
                 }
             };
         }
-        LockRegistry registry = kind.equals("socket") ? Slocket.socket(lockDir) : Slocket.file(lockDir);
+        LockRegistry registry;
+        if (kind.startsWith("socket-spinning:")) {
+            Duration spin = Duration.ofNanos(1000 * Long.parseLong(kind.substring("socket-spinning:".length())));
+            registry = Slocket.socket(SocketLockOptions.builder(lockDir).spinWait(spin).build());
+        }
+        else {
+            registry = kind.equals("socket") ? Slocket.socket(lockDir) : Slocket.file(lockDir);
+        }
         return new Mechanism() {
             @Override
             public AutoCloseable acquire(String name) {

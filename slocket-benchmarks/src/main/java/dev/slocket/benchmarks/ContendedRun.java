@@ -31,12 +31,20 @@ record ContendedRun(Stats handoffGaps, int toOther, int transitions, int toOther
         double[] shares, long longestWaitNanos, int overtaken, double perSecond) {
 
     /**
-     * How long the processes take turns on the shared name before the recorded run starts: a JVM's
+     * How long the processes take turns on the shared name before a warmed run is recorded: a JVM's
      * first contended acquisition loads and links the whole waiting path (18-25 ms measured at the
      * start of a run, while the other process had the lock to itself for some 200 turns), which
-     * warming up on a name of its own does not reach.
+     * warming up on a name of its own does not reach; and the JIT then keeps compiling that path for
+     * seconds (with {@code -XX:+PrintCompilation}, two socket children at a 50 µs hold compiled 300-400
+     * methods a second in their first 2 s of turns and under 35 a second from the fifth second on),
+     * taking the CPU that the next holder needs. A warmed run starts after that; the cold run does not
+     * ({@link #COLD_CONTENDED_WARM_UP_NANOS}).
      */
-    static final long CONTENDED_WARM_UP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    static final long CONTENDED_WARM_UP_NANOS = TimeUnit.SECONDS.toNanos(
+            Long.getLong("contendedWarmUpSeconds", 5));
+
+    /** The same for the run after a short warm-up: only the first contended acquisitions are left out. */
+    static final long COLD_CONTENDED_WARM_UP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /** One acquisition in a child's log. */
     private record Hold(int process, long call, long acquired, long released) {
@@ -45,9 +53,11 @@ record ContendedRun(Stats handoffGaps, int toOther, int transitions, int toOther
     /**
      * @param mechanism socket, file or channel
      * @param criticalFile a counter file to read and rewrite inside each hold, or {@code null} to spin
+     * @param warmUp the cycles each child runs on a name of its own first
+     * @param contendedWarmUpNanos how long the children take turns before the recorded run starts
      */
     static ContendedRun of(Path work, String label, String mechanism, int processes, double seconds, long holdNanos,
-            Path criticalFile, int warmUp) throws Exception {
+            Path criticalFile, int warmUp, long contendedWarmUpNanos) throws Exception {
         Path lockDir = Files.createDirectories(work.resolve(label));
         Path go = work.resolve(label + ".go");
         List<ChildProcess> children = new ArrayList<>();
@@ -60,7 +70,7 @@ record ContendedRun(Stats handoffGaps, int toOther, int transitions, int toOther
             child.awaitLine("READY");
         }
         Path going = work.resolve(label + ".go.tmp");
-        Files.writeString(going, Long.toString(System.nanoTime() + CONTENDED_WARM_UP_NANOS));
+        Files.writeString(going, Long.toString(System.nanoTime() + contendedWarmUpNanos));
         Files.move(going, go, StandardCopyOption.ATOMIC_MOVE);
         List<Hold> holds = new ArrayList<>();
         for (int i = 0; i < processes; i++) {

@@ -32,11 +32,14 @@ import java.util.concurrent.TimeUnit;
  * a Unix-socket round trip between two processes, the backend's uncontended acquire+release beside
  * its system calls alone; fairness and speed of 2 (and 4) processes looping on one lock for the
  * whole of each run, with holds of 0, 20 and 50 µs, reading and rewriting a file, and after a short
- * warm-up, each beside the file backend and {@code FileChannel.lock} ({@link ContendedRun}); and, one
+ * warm-up, each beside the file backend and {@code FileChannel.lock} ({@link ContendedRun}); the socket
+ * backend once more at each hold with waiters that spin before they block ({@code spinWait}); and, one
  * by one, the system calls an uncontended acquire+release makes beyond the bind floor. Prints a
  * Markdown report. The lock directories live under {@code java.io.tmpdir}. System properties
  * {@code seconds} (per contended run, default 3), {@code samples} and {@code warmUp} (default
- * 20,000 each) shorten a run.
+ * 20,000 each) shorten a run; {@code contendedWarmUpSeconds} (default 5) is how long the processes
+ * of a warmed contended run take turns before it is recorded, {@code spinWaitMicros} (default 150)
+ * the spin wait of the second set of socket runs.
  *
  * <pre>
  * ./mvnw -q -B -pl slocket-benchmarks -am package -DskipTests dependency:build-classpath \
@@ -48,6 +51,15 @@ import java.util.concurrent.TimeUnit;
 public final class SocketBenchmark {
 
     private static final int WARM_UP = Integer.getInteger("warmUp", 20_000);
+
+    /** The spin wait of the socket backend's second set of runs, in µs. */
+    private static final long SPIN_WAIT_MICROS = Long.getLong("spinWaitMicros", 150);
+
+    /** The socket backend with waiters that spin before they block. */
+    private static final String SPINNING = "socket-spinning:" + SPIN_WAIT_MICROS;
+
+    /** The warm-up cycles of the cold run, on a name of each child's own. */
+    private static final int COLD_WARM_UP = 2_000;
 
     private static final int SAMPLES = Integer.getInteger("samples", 20_000);
 
@@ -71,11 +83,20 @@ public final class SocketBenchmark {
         Map<String, ContendedRun[]> runs = new LinkedHashMap<>();
         for (long holdMicros : new long[] { 0, 20, 50 }) {
             runs.put("2 processes, hold " + holdMicros + " µs (spinning)",
-                    contended(work, "h" + holdMicros, 2, TimeUnit.MICROSECONDS.toNanos(holdMicros), false, WARM_UP));
+                    contended(work, "h" + holdMicros, 2, TimeUnit.MICROSECONDS.toNanos(holdMicros), false, false));
         }
-        runs.put("2 processes, read + rewrite a small file", contended(work, "rw", 2, 0, true, WARM_UP));
-        runs.put("2 processes, hold 0 µs, only 2,000 warm-up cycles", contended(work, "cold", 2, 0, false, 2_000));
-        ContendedRun four = ContendedRun.of(work, "four", "socket", 4, SECONDS, 0, null, WARM_UP);
+        runs.put("2 processes, read + rewrite a small file", contended(work, "rw", 2, 0, true, false));
+        runs.put("2 processes, hold 0 µs, only 2,000 warm-up cycles", contended(work, "cold", 2, 0, false, true));
+        Map<String, ContendedRun> spinning = new LinkedHashMap<>();
+        for (long holdMicros : new long[] { 0, 20, 50 }) {
+            spinning.put("2 processes, hold " + holdMicros + " µs (spinning)", ContendedRun.of(work, "spin" + holdMicros,
+                    SPINNING, 2, SECONDS, TimeUnit.MICROSECONDS.toNanos(holdMicros), null, WARM_UP,
+                    ContendedRun.CONTENDED_WARM_UP_NANOS));
+        }
+        spinning.put("2 processes, read + rewrite a small file", ContendedRun.of(work, "spin-rw", SPINNING, 2, SECONDS, 0,
+                Files.writeString(work.resolve("spin-rw.count"), "0"), WARM_UP, ContendedRun.CONTENDED_WARM_UP_NANOS));
+        ContendedRun four = ContendedRun.of(work, "four", "socket", 4, SECONDS, 0, null, WARM_UP,
+                ContendedRun.CONTENDED_WARM_UP_NANOS);
         Stats roundTripAfter = MessageFloors.roundTrip(work, WARM_UP, SAMPLES, "after", 0);
         Stats roundTripPaused = MessageFloors.roundTrip(work, WARM_UP, SAMPLES, "paused", TimeUnit.MICROSECONDS.toNanos(50));
         Stats handOverFloor = MessageFloors.handOver(work, WARM_UP, SAMPLES, TimeUnit.MICROSECONDS.toNanos(50));
@@ -110,6 +131,10 @@ public final class SocketBenchmark {
             }
         }
         contendedRow("4 processes, hold 0 µs", "socket", four, roundTrip, handOverFloor.p50());
+        for (Map.Entry<String, ContendedRun> run : spinning.entrySet()) {
+            contendedRow(run.getKey(), "socket, `spinWait` " + SPIN_WAIT_MICROS + " µs",
+                    run.getValue(), roundTrip, handOverFloor.p50());
+        }
         System.out.printf("%n(pass = the p50 of one pass of a byte held 50 µs, the hand-over floor, %.1f µs.)%n",
                 handOverFloor.p50() / 1e3);
         System.out.printf("(RT = the larger back-to-back round-trip p50, %.1f µs. Targets: >= 95 %% to the other"
@@ -130,7 +155,7 @@ public final class SocketBenchmark {
 
     /** @return one run per entry of {@link #MECHANISMS}, in that order */
     private static ContendedRun[] contended(Path work, String label, int processes, long holdNanos,
-            boolean rewriteFile, int warmUp) throws Exception {
+            boolean rewriteFile, boolean cold) throws Exception {
         ContendedRun[] results = new ContendedRun[MECHANISMS.length];
         for (int i = 0; i < MECHANISMS.length; i++) {
             String runLabel = label + "-" + MECHANISMS[i];
@@ -138,7 +163,9 @@ public final class SocketBenchmark {
             if (rewriteFile) {
                 counter = Files.writeString(work.resolve(runLabel + ".count"), "0");
             }
-            results[i] = ContendedRun.of(work, runLabel, MECHANISMS[i], processes, SECONDS, holdNanos, counter, warmUp);
+            long contendedWarmUp = cold ? ContendedRun.COLD_CONTENDED_WARM_UP_NANOS : ContendedRun.CONTENDED_WARM_UP_NANOS;
+            results[i] = ContendedRun.of(work, runLabel, MECHANISMS[i], processes, SECONDS, holdNanos, counter,
+                    cold ? COLD_WARM_UP : WARM_UP, contendedWarmUp);
         }
         return results;
     }

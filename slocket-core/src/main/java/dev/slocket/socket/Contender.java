@@ -40,6 +40,8 @@ final class Contender {
 
     private final PeerIdentity peers;
 
+    private final SpinWait spin;
+
     private final GrantWait grants;
 
     /** This backend's arbiters by socket path. */
@@ -54,7 +56,8 @@ final class Contender {
         this.options = options;
         this.directory = directory;
         this.peers = peers;
-        this.grants = new GrantWait(peers);
+        this.spin = new SpinWait(options.spinWait(), Runtime.getRuntime().availableProcessors());
+        this.grants = new GrantWait(peers, spin);
         this.arbiters = arbiters;
         this.socketPermissions = (options.socketPermissions() != null)
                 ? PosixFilePermissions.fromString(options.socketPermissions()) : null;
@@ -190,11 +193,11 @@ final class Contender {
         }
     }
 
-    private static Attempt awaitHere(Arbiter arbiter, LocalWaiter waiter, Deadline deadline,
+    private Attempt awaitHere(Arbiter arbiter, LocalWaiter waiter, Deadline deadline,
             LossListener lossListener) throws InterruptedException {
         boolean settled = false;
         try {
-            LocalWaiter.Outcome outcome = waiter.await(arbiter, deadline);
+            LocalWaiter.Outcome outcome = waiter.await(arbiter, deadline, spin);
             settled = outcome != LocalWaiter.Outcome.TIMED_OUT;
             switch (outcome) {
                 case GRANTED:

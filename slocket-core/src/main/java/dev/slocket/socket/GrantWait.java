@@ -32,8 +32,11 @@ final class GrantWait {
 
     private final PeerIdentity peers;
 
-    GrantWait(PeerIdentity peers) {
+    private final SpinWait spin;
+
+    GrantWait(PeerIdentity peers, SpinWait spin) {
         this.peers = peers;
+        this.spin = spin;
     }
 
     /**
@@ -73,10 +76,14 @@ final class GrantWait {
         return false;
     }
 
-    private static Attempt.Next awaitOk(SocketChannel connection, LockPaths paths, Deadline deadline)
+    private Attempt.Next awaitOk(SocketChannel connection, LockPaths paths, Deadline deadline)
             throws InterruptedException {
         ByteBuffer received = ByteBuffer.allocate(3);
         try {
+            Attempt.Next spun = spinForOk(connection, received, paths, deadline);
+            if (spun != null) {
+                return spun;
+            }
             if (deadline.isInfinite()) {
                 // a blocking read needs no selector; an interrupt closes the channel and ends it
                 connection.configureBlocking(true);
@@ -91,6 +98,26 @@ final class GrantWait {
             log.debug("Connection to {} broke while waiting ({}); starting over", paths.socket(), ex.toString());
             return Attempt.Next.RETRY;
         }
+    }
+
+    /** @return how the wait ended if it ended while spinning (see {@link SpinWait}), else {@code null} */
+    private Attempt.Next spinForOk(SocketChannel connection, ByteBuffer received, LockPaths paths, Deadline deadline)
+            throws IOException {
+        Attempt.Next[] ended = new Attempt.Next[1];
+        IOException[] failed = new IOException[1];
+        spin.until(() -> {
+            try {
+                ended[0] = readMore(connection, received, paths);
+            }
+            catch (IOException ex) {
+                failed[0] = ex;
+            }
+            return ended[0] != null || failed[0] != null;
+        }, deadline);
+        if (failed[0] != null) {
+            throw failed[0];
+        }
+        return ended[0];
     }
 
     private static Attempt.Next awaitOkBlocking(SocketChannel connection, ByteBuffer received, LockPaths paths)

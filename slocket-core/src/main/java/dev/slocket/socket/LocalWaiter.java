@@ -135,13 +135,14 @@ final class LocalWaiter {
     }
 
     /**
+     * @param spin how this thread may busy-wait for the grantee ahead of it to release
      * @return how the wait ended; {@link Outcome#TIMED_OUT} once the deadline passed
      * @throws InterruptedException if interrupted; the caller withdraws the waiter
      */
-    Outcome await(Arbiter arbiter, Deadline deadline) throws InterruptedException {
+    Outcome await(Arbiter arbiter, Deadline deadline, SpinWait spin) throws InterruptedException {
         while (true) {
             SocketChannel ahead = arbiter.granteeAheadOf(this);
-            if (ahead == null || !watch(ahead, deadline)) {
+            if (ahead == null || !watch(ahead, deadline, spin)) {
                 if (ahead != null) {
                     arbiter.loopWatches(ahead);
                 }
@@ -170,8 +171,11 @@ final class LocalWaiter {
         }
     }
 
-    /** @return whether this thread blocked on {@code grantee} until it was readable or we were woken */
-    private boolean watch(SocketChannel grantee, Deadline deadline) {
+    /**
+     * @return whether this thread spun or blocked on {@code grantee} until it was readable or we
+     *         were woken
+     */
+    private boolean watch(SocketChannel grantee, Deadline deadline, SpinWait spin) {
         Selector selector = null;
         try {
             selector = WaitSelectors.take();
@@ -187,6 +191,11 @@ final class LocalWaiter {
             }
             grantee.configureBlocking(false);
             grantee.register(selector, SelectionKey.OP_READ);
+            // selectNow() clears a pending wakeup(): a grant, cancel or nudge meanwhile is seen by woken()
+            Selector spinning = selector;
+            if (spin.until(() -> isReady(spinning) || woken(), deadline) || woken()) {
+                return true;
+            }
             long millis = TimeUnit.NANOSECONDS.toMillis(deadline.remainingNanos());
             selector.select(deadline.isInfinite() ? 0 : Math.max(1, millis));
             return true;
@@ -206,6 +215,30 @@ final class LocalWaiter {
             if (selector != null) {
                 WaitSelectors.give(selector);
             }
+        }
+    }
+
+    private static boolean isReady(Selector selector) {
+        try {
+            return selector.selectNow() > 0;
+        }
+        catch (IOException ex) {
+            return true;
+        }
+    }
+
+    /** @return whether the wait was decided or a nudge came (taken here: the caller looks again) */
+    private boolean woken() {
+        guard.lock();
+        try {
+            if (nudged) {
+                nudged = false;
+                return true;
+            }
+            return outcome != null;
+        }
+        finally {
+            guard.unlock();
         }
     }
 

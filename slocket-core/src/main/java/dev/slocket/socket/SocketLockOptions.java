@@ -24,10 +24,18 @@ import java.util.Set;
  * @param sharedGroup the group whose users share the lock directory and its locks; {@code null} (the
  *        default) for a directory private to the effective user. Members of the group are trusted
  *        with each other's locks; see README "Security"
+ * @param spinWait how long a waiting acquisition busy-waits for its grant before it blocks (0..10 ms;
+ *        the default, zero, never): a hold shorter than that is handed over without a wake-up, at the
+ *        price of that much CPU per wait. The spin adapts: after spins that missed, the next waiters
+ *        block at once. 150 µs measured best here; see docs/benchmarks.md
  */
 public record SocketLockOptions(Path directory, StaleSocketPolicy staleSocketPolicy, Duration watchPollInterval,
         Duration reconnectBackoffMin, Duration reconnectBackoffMax, int backlog, String directoryPermissions,
-        String socketPermissions, boolean requirePeerSameUser, HandoverMode handoverMode, String sharedGroup) {
+        String socketPermissions, boolean requirePeerSameUser, HandoverMode handoverMode, String sharedGroup,
+        Duration spinWait) {
+
+    /** The default of {@link #spinWait()}: waiters block at once (DESIGN §4, "waiting never spins"). */
+    public static final Duration DEFAULT_SPIN_WAIT = Duration.ZERO;
 
     public SocketLockOptions {
         Objects.requireNonNull(directory, "directory");
@@ -41,10 +49,23 @@ public record SocketLockOptions(Path directory, StaleSocketPolicy staleSocketPol
         if (socketPermissions != null) {
             requirePermissions("socketPermissions", socketPermissions);
         }
+        requireBetween("spinWait", spinWait, Duration.ZERO, Duration.ofMillis(10));
         if (backlog < 1) {
             throw new IllegalArgumentException("backlog must be at least 1, was " + backlog);
         }
         directory = directory.toAbsolutePath().normalize();
+    }
+
+    /**
+     * The options without {@link #spinWait()}, which then has its default (the constructor before
+     * that option existed).
+     */
+    public SocketLockOptions(Path directory, StaleSocketPolicy staleSocketPolicy, Duration watchPollInterval,
+            Duration reconnectBackoffMin, Duration reconnectBackoffMax, int backlog, String directoryPermissions,
+            String socketPermissions, boolean requirePeerSameUser, HandoverMode handoverMode, String sharedGroup) {
+        this(directory, staleSocketPolicy, watchPollInterval, reconnectBackoffMin, reconnectBackoffMax, backlog,
+                directoryPermissions, socketPermissions, requirePeerSameUser, handoverMode, sharedGroup,
+                DEFAULT_SPIN_WAIT);
     }
 
     /**
@@ -117,6 +138,8 @@ public record SocketLockOptions(Path directory, StaleSocketPolicy staleSocketPol
 
         private String sharedGroup;
 
+        private Duration spinWait = DEFAULT_SPIN_WAIT;
+
         private Builder(Path directory) {
             this.directory = directory;
         }
@@ -171,10 +194,19 @@ public record SocketLockOptions(Path directory, StaleSocketPolicy staleSocketPol
             return this;
         }
 
+        /**
+         * @param value how long a waiting acquisition busy-waits for its grant; {@link Duration#ZERO} never
+         * @return this builder
+         */
+        public Builder spinWait(Duration value) {
+            this.spinWait = value;
+            return this;
+        }
+
         public SocketLockOptions build() {
             return new SocketLockOptions(directory, staleSocketPolicy, watchPollInterval, reconnectBackoffMin,
                     reconnectBackoffMax, backlog, directoryPermissions, socketPermissions, requirePeerSameUser,
-                    handoverMode, sharedGroup);
+                    handoverMode, sharedGroup, spinWait);
         }
     }
 }

@@ -22,7 +22,8 @@ final class WaitQueue {
 
     /** A connection of another process takes the place kept, if one still is, or else goes to the back. */
     void addConnection(SocketChannel client, long now) {
-        if (kept != null && !kept.isExpired(now)) {
+        dropExpired(now);
+        if (kept != null) {
             waiters.set(waiters.indexOf(kept), client);
             kept = null;
         }
@@ -33,7 +34,8 @@ final class WaitQueue {
 
     /** A thread of this process takes the place kept for it, if one still is, or else goes to the back. */
     void addLocal(LocalWaiter waiter, long now) {
-        if (keptHere != null && !keptHere.isExpired(now)) {
+        dropExpired(now);
+        if (keptHere != null) {
             waiters.set(waiters.indexOf(keptHere), waiter);
             keptHere = null;
         }
@@ -126,6 +128,16 @@ final class WaitQueue {
         List<Object> all = new ArrayList<>(waiters);
         waiters.clear();
         return all;
+    }
+
+    /** A place kept no longer holds anyone's turn: a waiter that comes now must not queue behind it. */
+    private void dropExpired(long now) {
+        if (kept != null && kept.isExpired(now)) {
+            drop(kept);
+        }
+        if (keptHere != null && keptHere.isExpired(now)) {
+            drop(keptHere);
+        }
     }
 
     private void drop(KeptPlace place) {

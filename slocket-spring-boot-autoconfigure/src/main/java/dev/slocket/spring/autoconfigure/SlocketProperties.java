@@ -174,6 +174,14 @@ public class SlocketProperties {
          */
         private String sharedGroup;
 
+        /**
+         * How long a waiting acquisition busy-waits for its grant before it blocks (0..10ms; 0, the
+         * default, never): a hold shorter than that is handed over without waking a blocked thread,
+         * for that much CPU per wait. It adapts: after spins that missed their grant, the next
+         * waiters block at once.
+         */
+        private Duration spinWait = Duration.ZERO;
+
         public Path getDirectory() {
             return directory;
         }
@@ -244,6 +252,14 @@ public class SlocketProperties {
 
         public void setRequirePeerSameUser(boolean requirePeerSameUser) {
             this.requirePeerSameUser = requirePeerSameUser;
+        }
+
+        public Duration getSpinWait() {
+            return spinWait;
+        }
+
+        public void setSpinWait(Duration spinWait) {
+            this.spinWait = spinWait;
         }
 
         public HandoverMode getHandoverMode() {

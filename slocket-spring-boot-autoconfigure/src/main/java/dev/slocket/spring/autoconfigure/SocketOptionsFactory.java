@@ -26,6 +26,7 @@ final class SocketOptionsFactory {
                 .requirePeerSameUser(socket.isRequirePeerSameUser())
                 .handoverMode(socket.getHandoverMode())
                 .sharedGroup(socket.getSharedGroup())
+                .spinWait(socket.getSpinWait())
                 .build());
     }
 }

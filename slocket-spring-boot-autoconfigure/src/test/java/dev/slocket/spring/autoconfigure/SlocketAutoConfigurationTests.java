@@ -58,12 +58,12 @@ class SlocketAutoConfigurationTests {
                 "slocket.socket.reconnect-backoff-max=1s", "slocket.socket.backlog=7",
                 "slocket.socket.directory-permissions=rwxrwx---", "slocket.socket.socket-permissions=rw-rw----",
                 "slocket.socket.require-peer-same-user=false", "slocket.socket.handover-mode=race",
-                "slocket.socket.shared-group=" + group).run(context -> {
+                "slocket.socket.shared-group=" + group, "slocket.socket.spin-wait=40us").run(context -> {
                     SocketLockOptions options = SocketOptionsFactory.create(
                             context.getBean(SlocketProperties.class).getSocket());
                     assertThat(options).isEqualTo(new SocketLockOptions(directory, StaleSocketPolicy.WAIT,
                             Duration.ofMillis(40), Duration.ofMillis(2), Duration.ofSeconds(1), 7, "rwxrwx---",
-                            "rw-rw----", false, HandoverMode.RACE, group));
+                            "rw-rw----", false, HandoverMode.RACE, group, Duration.ofNanos(40_000)));
                 });
     }
 
@@ -124,6 +124,8 @@ class SlocketAutoConfigurationTests {
                 .getFailure().rootCause().hasMessageContaining("slocket.socket.watch-poll-interval"));
         runner.withPropertyValues("slocket.socket.backlog=0").run(context -> assertThat(context)
                 .getFailure().rootCause().hasMessageContaining("slocket.socket.backlog"));
+        runner.withPropertyValues("slocket.socket.spin-wait=11ms").run(context -> assertThat(context)
+                .getFailure().rootCause().hasMessageContaining("slocket.socket.spin-wait"));
     }
 
     @Test
