@@ -26,8 +26,8 @@ import java.util.Set;
  *        with each other's locks; see README "Security"
  * @param spinWait how long a waiting acquisition busy-waits for its grant before it blocks (0..10 ms;
  *        the default, zero, never): a hold shorter than that is handed over without a wake-up, at the
- *        price of that much CPU per wait. The spin adapts: after spins that missed, the next waiters
- *        block at once. 150 µs measured best here; see docs/benchmarks.md
+ *        price of that much CPU per wait; set it a little above the lock's usual hold. The spin adapts:
+ *        after spins that missed, the next waiters block at once. See docs/benchmarks.md
  */
 public record SocketLockOptions(Path directory, StaleSocketPolicy staleSocketPolicy, Duration watchPollInterval,
         Duration reconnectBackoffMin, Duration reconnectBackoffMax, int backlog, String directoryPermissions,
