@@ -2,6 +2,7 @@ package dev.slocket.socket;
 
 import dev.slocket.spi.BackendLock;
 import dev.slocket.spi.Deadline;
+import dev.slocket.testing.ChildJvm;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -26,8 +27,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * A waiting acquisition busy-waits at most {@code spinWait} for its grant, then blocks, and after a
  * spin that missed the next waiter blocks at once ({@link SpinWait}); seen from the waiting thread's
- * CPU time. Two backends on one lock directory stand for two processes: one holds through its own
- * arbiter or as a grantee of the other's, the other waits on a connection or in its arbiter's queue.
+ * CPU time. Two backends on one lock directory stand for two processes (and once a child JVM holds):
+ * one holds through its own arbiter or as a grantee of the other's, the other waits on a connection
+ * or in its arbiter's queue.
  */
 class SocketSpinWaitTest {
 
@@ -72,6 +74,21 @@ class SocketSpinWaitTest {
         assertThat(spun).as("CPU of a wait that spun %s", SPIN).isBetween(millis(3), millis(40));
         long next = waitBehind(holder, waiter, "connection", HOLD);
         assertThat(next).as("CPU of the wait after a missed spin").isLessThan(millis(3));
+    }
+
+    @Test
+    void aWaiterSpinsForTheGrantOfAHolderInAnotherProcessThenBlocks() throws Exception {
+        ChildJvm holder = support.child(StaleSocketPolicy.RECLAIM, "child", "hold", "h", "no");
+        holder.awaitLine("HELD h", WAIT);
+        SocketLockBackend waiter = backend(SPIN);
+        Path socket = support.lockDir().resolve("child.sock");
+        long spun = waitFor(waiter, "child", waiting -> {
+            await().atMost(WAIT).until(() -> SocketTestSupport.connectionsTo(socket) > 0);
+            holdFor(HOLD);
+            support.signal("release-h");
+        });
+        assertThat(spun).as("CPU of a wait for another process that spun %s", SPIN).isBetween(millis(3), millis(40));
+        holder.awaitLine("RELEASED h", WAIT);
     }
 
     /** Its process's place, kept when it handed over, has expired: the waiter must not queue behind it. */
