@@ -123,7 +123,7 @@ final class AsyncSocketAcquisition extends CompletableFuture<BackendLock> {
     private void take(SocketHold hold) {
         SocketHold held;
         try {
-            held = contender.withToken(hold, paths);
+            held = contender.withToken(hold, sidecar);
         }
         catch (RuntimeException ex) {
             completeExceptionally(ex);

@@ -90,7 +90,7 @@ final class Contender {
                     attempt = awaitHere(attempt.arbiter(), attempt.waiter(), deadline, lossListener);
                 }
                 if (attempt.next() == Attempt.Next.HELD) {
-                    return withToken(attempt.hold(), paths);
+                    return withToken(attempt.hold(), sidecar);
                 }
                 if (attempt.next() == Attempt.Next.TIMEOUT) {
                     return null;
@@ -328,11 +328,11 @@ final class Contender {
      *
      * @return {@code hold}; released if the token cannot be had
      */
-    SocketHold withToken(SocketHold hold, LockPaths paths) {
+    SocketHold withToken(SocketHold hold, Sidecar sidecar) {
         // the counter file's channel must not see an interrupt, or it would be closed mid-update
         boolean interrupted = Thread.interrupted();
         try {
-            hold.setToken(directory.nextToken(paths));
+            hold.setToken(sidecar.nextToken());
         }
         catch (RuntimeException ex) {
             hold.release();

@@ -2,7 +2,6 @@ package dev.slocket.socket;
 
 import dev.slocket.LockBackendException;
 import dev.slocket.spi.DirectoryState;
-import dev.slocket.spi.FencingCounterFile;
 import dev.slocket.spi.LockDirectoryGuard;
 import dev.slocket.spi.LockNames;
 
@@ -80,14 +79,6 @@ final class LockDirectory {
      */
     Sidecar sidecar(LockPaths paths) {
         return Sidecar.open(state(), paths.key());
-    }
-
-    /**
-     * @param paths a lock of this directory, held by the caller
-     * @return its next fencing token
-     */
-    long nextToken(LockPaths paths) {
-        return state().nextToken(paths.key(), FencingCounterFile.clockFloor());
     }
 
     /** @return the directory's shared state, opened afresh if its files were deleted or replaced */

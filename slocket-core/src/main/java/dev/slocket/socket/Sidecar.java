@@ -1,6 +1,7 @@
 package dev.slocket.socket;
 
 import dev.slocket.spi.DirectoryState;
+import dev.slocket.spi.FencingCounterFile;
 
 import java.io.IOException;
 import java.nio.channels.FileLock;
@@ -75,6 +76,17 @@ final class Sidecar {
                 OPEN.remove(key, this);
             }
         }
+    }
+
+    /**
+     * The name's next fencing token, counted in the state files this sidecar was opened on: their
+     * identity was checked then, at the start of the acquisition (a counters file replaced since
+     * is picked up by the next check; the clock floor keeps tokens increasing across it).
+     *
+     * @return the token; only the lock's holder may ask
+     */
+    long nextToken() {
+        return state.nextToken(key.name(), FencingCounterFile.clockFloor());
     }
 
     /** @return byte 0: whoever holds it is the live arbiter (or about to bind) */

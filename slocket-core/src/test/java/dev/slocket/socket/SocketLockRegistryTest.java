@@ -4,12 +4,14 @@ import dev.slocket.HeldLock;
 import dev.slocket.LockRegistry;
 import dev.slocket.LockRegistryContractTest;
 import dev.slocket.Slocket;
+import dev.slocket.spi.DirectoryState;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,6 +46,27 @@ class SocketLockRegistryTest extends LockRegistryContractTest {
     @Override
     protected void checkWhileAsyncWaitersWait() {
         assertNoThreadBlockedInAcquire();
+    }
+
+    /**
+     * Each acquisition checks that the directory's state files are still the ones this JVM opened, so
+     * a counters file a tmp cleaner deleted is created afresh by the next one, and tokens keep rising.
+     */
+    @Test
+    void aCountersFileDeletedBetweenAcquisitionsIsCreatedAfreshByTheNext() throws Exception {
+        Path tokens = directory.resolve("locks").resolve(DirectoryState.TOKENS);
+        try (LockRegistry registry = createRegistry()) {
+            long first;
+            try (HeldLock lock = registry.acquire("tokens")) {
+                first = lock.fencingToken();
+            }
+            Files.delete(tokens);
+
+            try (HeldLock lock = registry.acquire("tokens")) {
+                assertThat(tokens).as("the counters file, created afresh").exists();
+                assertThat(lock.fencingToken()).isGreaterThan(first);
+            }
+        }
     }
 
     static void assertNoThreadBlockedInAcquire() {
