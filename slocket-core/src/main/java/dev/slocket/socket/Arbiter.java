@@ -166,7 +166,7 @@ final class Arbiter {
             if (grantee == null) {
                 return false;
             }
-            queue.keepPlaceHere(selfReleasedAt + keepPlaceNanos);
+            queue.keepPlaceHere(selfReleasedAt, selfReleasedAt + keepPlaceNanos);
             return true;
         }
         finally {
@@ -202,11 +202,12 @@ final class Arbiter {
     }
 
     /**
-     * Queues a thread of this process behind everyone already waiting.
+     * Queues a thread of this process behind everyone already waiting when it asked.
      *
+     * @param askedAt {@link System#nanoTime()} when its acquisition began
      * @return the waiter, or {@code null} if this arbiter cannot take it (closed, or race mode)
      */
-    LocalWaiter enqueueLocal(boolean threadWaits) {
+    LocalWaiter enqueueLocal(boolean threadWaits, long askedAt) {
         lock.lock();
         try {
             if (closed || mode == HandoverMode.RACE) {
@@ -215,7 +216,7 @@ final class Arbiter {
             acceptPending();
             keepPlaceOnlyForALoop();
             LocalWaiter waiter = new LocalWaiter(threadWaits);
-            queue.addLocal(waiter, System.nanoTime());
+            queue.addLocal(waiter, System.nanoTime(), askedAt);
             handOver();
             return waiter;
         }
@@ -564,7 +565,8 @@ final class Arbiter {
      * The expiry of a place needs a timer only once the place stands first with the lock free.
      */
     private void keepPlace() {
-        queue.keepPlace(System.nanoTime() + keepPlaceNanos);
+        long now = System.nanoTime();
+        queue.keepPlace(now, now + keepPlaceNanos);
     }
 
     private void scheduleExpiry() {

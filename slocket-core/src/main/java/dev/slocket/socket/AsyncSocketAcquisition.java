@@ -42,6 +42,9 @@ final class AsyncSocketAcquisition extends CompletableFuture<BackendLock> {
 
     private final Deadline deadline;
 
+    /** {@link System#nanoTime()} when this acquisition began. */
+    private final long askedAt = System.nanoTime();
+
     private final LossListener lossListener;
 
     private final Pacing pacing;
@@ -102,7 +105,7 @@ final class AsyncSocketAcquisition extends CompletableFuture<BackendLock> {
         }
         Attempt attempt;
         try {
-            attempt = contender.attempt(name, paths, sidecar, lossListener, false);
+            attempt = contender.attempt(name, paths, sidecar, lossListener, false, askedAt);
         }
         catch (RuntimeException ex) {
             completeExceptionally(ex);

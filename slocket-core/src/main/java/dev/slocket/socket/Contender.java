@@ -68,6 +68,7 @@ final class Contender {
      * @return the held lock, or {@code null} once the deadline passed
      */
     SocketHold acquire(String name, Deadline deadline, LossListener lossListener) throws InterruptedException {
+        long askedAt = System.nanoTime();
         LockPaths paths = directory.paths(name);
         Sidecar sidecar = openSidecar(paths);
         try {
@@ -81,7 +82,7 @@ final class Contender {
                     return null;
                 }
                 attempted = true;
-                Attempt attempt = attempt(name, paths, sidecar, lossListener, true);
+                Attempt attempt = attempt(name, paths, sidecar, lossListener, true, askedAt);
                 if (attempt.next() == Attempt.Next.QUEUED) {
                     attempt = grants.await(attempt.connection(), attempt.seen(), paths, sidecar, deadline,
                             lossListener);
@@ -120,6 +121,11 @@ final class Contender {
                 new Pacing(options));
     }
 
+    /** @return how long this backend's waiters spun before blocking, in all (nanoseconds) */
+    long spunNanos() {
+        return spin.spunNanos();
+    }
+
     /** @return the client side of the protocol */
     GrantWait grants() {
         return grants;
@@ -139,14 +145,17 @@ final class Contender {
     /**
      * @param threadWaits whether a thread will wait for a hand-off at this backend's own arbiter
      *        (and can watch a grantee ahead of it), or a callback ({@link AsyncSocketAcquisition})
+     * @param askedAt {@link System#nanoTime()} when the acquisition began: its place among this
+     *        process's waiters at its own arbiter
      */
-    Attempt attempt(String name, LockPaths paths, Sidecar sidecar, LossListener lossListener, boolean threadWaits) {
+    Attempt attempt(String name, LockPaths paths, Sidecar sidecar, LossListener lossListener, boolean threadWaits,
+            long askedAt) {
         Arbiter own = arbiters.get(paths.socket());
         if (own != null) {
             if (own.holdAgainIfIdle()) {
                 return Attempt.held(new ServerHold(own, lossListener));
             }
-            LocalWaiter waiter = own.enqueueLocal(threadWaits);
+            LocalWaiter waiter = own.enqueueLocal(threadWaits, askedAt);
             if (waiter != null) {
                 return Attempt.queuedHere(own, waiter);
             }

@@ -6,9 +6,10 @@ package dev.slocket.socket;
  * arbiter's own process would otherwise take the lock again and again. The next connection from
  * another process takes this place; a place nobody took by {@code expiresAt} is dropped.
  *
+ * @param keptAt {@link System#nanoTime()} when the release was noticed and the place kept
  * @param expiresAt {@link System#nanoTime()} after which the place is no longer kept
  */
-record KeptPlace(long expiresAt) {
+record KeptPlace(long keptAt, long expiresAt) {
 
     boolean isExpired(long now) {
         return now - expiresAt >= 0;

@@ -171,6 +171,11 @@ public final class SocketLockBackend implements LockBackend {
         return directory.paths(LockNames.validate(name)).socket();
     }
 
+    /** @return how long this backend's waiters spun before they blocked ({@code spinWait}), in all; nanoseconds */
+    long spunNanos() {
+        return contender.spunNanos();
+    }
+
     @Override
     public BackendStatus status() {
         Map<String, Object> details = new LinkedHashMap<>();

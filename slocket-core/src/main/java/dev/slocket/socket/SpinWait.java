@@ -7,6 +7,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -50,6 +51,9 @@ final class SpinWait {
     /** How many the next missed spin makes block at once. */
     private final AtomicInteger penalty = new AtomicInteger(1);
 
+    /** How long waiters spun in all. */
+    private final LongAdder spun = new LongAdder();
+
     /**
      * @param spin how long a waiter spins at most; zero never
      * @param processors the CPUs this process may run on
@@ -76,6 +80,7 @@ final class SpinWait {
         int turns = 0;
         do {
             if (granted.getAsBoolean()) {
+                spun.add(System.nanoTime() - start);
                 penalty.set(1);
                 skipping.set(0);
                 return true;
@@ -88,10 +93,16 @@ final class SpinWait {
             }
         }
         while (System.nanoTime() - start < limit && !thread.isInterrupted());
+        spun.add(System.nanoTime() - start);
         if (limit == nanos && !thread.isInterrupted()) {
             missed();
         }
         return false;
+    }
+
+    /** @return how long waiters spun in all, in nanoseconds (wall time) */
+    long spunNanos() {
+        return spun.sum();
     }
 
     private boolean shouldSpin() {

@@ -20,11 +20,19 @@ final class WaitQueue {
     /** Kept for this process, which released and handed over. */
     private KeptPlace keptHere;
 
+    /** The connection that took the last place kept for a connection, while it waits. */
+    private SocketChannel tookKeptPlace;
+
+    /** When that place had been kept. */
+    private long tookKeptPlaceAt;
+
     /** A connection of another process takes the place kept, if one still is, or else goes to the back. */
     void addConnection(SocketChannel client, long now) {
         dropExpired(now);
         if (kept != null) {
             waiters.set(waiters.indexOf(kept), client);
+            tookKeptPlace = client;
+            tookKeptPlaceAt = kept.keptAt();
             kept = null;
         }
         else {
@@ -32,31 +40,53 @@ final class WaitQueue {
         }
     }
 
-    /** A thread of this process takes the place kept for it, if one still is, or else goes to the back. */
-    void addLocal(LocalWaiter waiter, long now) {
+    /**
+     * A thread of this process takes the place kept for it, if one still is; or else it goes ahead of
+     * a place kept for a grantee whose release was noticed after the thread asked (and of the
+     * connection that took that place), since it asked first; or else to the back.
+     *
+     * @param askedAt {@link System#nanoTime()} when the thread's acquisition began
+     */
+    void addLocal(LocalWaiter waiter, long now, long askedAt) {
         dropExpired(now);
         if (keptHere != null) {
             waiters.set(waiters.indexOf(keptHere), waiter);
             keptHere = null;
+            return;
+        }
+        int ahead = placeKeptAfter(askedAt);
+        if (ahead >= 0) {
+            waiters.add(ahead, waiter);
         }
         else {
             waiters.add(waiter);
         }
     }
 
-    /** Keeps a place at the back until {@code expiresAt} ({@link System#nanoTime()}), instead of any kept before. */
-    void keepPlace(long expiresAt) {
+    /** @return where the place kept after {@code askedAt} (or whoever took it) stands; -1 if none */
+    private int placeKeptAfter(long askedAt) {
+        if (kept != null && kept.keptAt() - askedAt > 0) {
+            return waiters.indexOf(kept);
+        }
+        if (tookKeptPlace != null && tookKeptPlaceAt - askedAt > 0) {
+            return waiters.indexOf(tookKeptPlace);
+        }
+        return -1;
+    }
+
+    /** Keeps a place at the back from {@code now} until {@code expiresAt} ({@link System#nanoTime()}), instead of any kept before. */
+    void keepPlace(long now, long expiresAt) {
         dropKeptPlace();
-        kept = new KeptPlace(expiresAt);
+        kept = new KeptPlace(now, expiresAt);
         waiters.add(kept);
     }
 
     /** Keeps a place at the back for this process until {@code expiresAt}, instead of any kept before. */
-    void keepPlaceHere(long expiresAt) {
+    void keepPlaceHere(long now, long expiresAt) {
         if (keptHere != null) {
             waiters.remove(keptHere);
         }
-        keptHere = new KeptPlace(expiresAt);
+        keptHere = new KeptPlace(now, expiresAt);
         waiters.add(keptHere);
     }
 
@@ -93,7 +123,7 @@ final class WaitQueue {
             }
             drop(first);
         }
-        return waiters.poll();
+        return forget(waiters.poll());
     }
 
     /** @return the place kept that comes first, or {@code null} */
@@ -107,7 +137,16 @@ final class WaitQueue {
     }
 
     boolean remove(Object waiter) {
+        forget(waiter);
         return waiters.remove(waiter);
+    }
+
+    /** @return {@code waiter}, which leaves the queue */
+    private Object forget(Object waiter) {
+        if (waiter != null && waiter == tookKeptPlace) {
+            tookKeptPlace = null;
+        }
+        return waiter;
     }
 
     /** @return whether a connection or local waiter waits (kept places alone are nobody yet) */
@@ -127,6 +166,7 @@ final class WaitQueue {
         }
         List<Object> all = new ArrayList<>(waiters);
         waiters.clear();
+        tookKeptPlace = null;
         return all;
     }
 
