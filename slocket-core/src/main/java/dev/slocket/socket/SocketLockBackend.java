@@ -171,6 +171,11 @@ public final class SocketLockBackend implements LockBackend {
         return directory.paths(LockNames.validate(name)).socket();
     }
 
+    /** @return the arbiter this backend runs for {@code name}, or {@code null}: for tests of its queue's order */
+    Arbiter arbiter(String name) {
+        return arbiters.get(socketPath(name));
+    }
+
     /** @return how long this backend's waiters spun before they blocked ({@code spinWait}), in all; nanoseconds */
     long spunNanos() {
         return contender.spunNanos();

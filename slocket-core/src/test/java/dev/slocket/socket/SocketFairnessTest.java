@@ -180,6 +180,32 @@ class SocketFairnessTest {
         ours.get(WAIT.toSeconds(), TimeUnit.SECONDS).release();
     }
 
+    /**
+     * A thread of ours asks while the lock waits for the other process's kept place; the other
+     * process takes its turn and releases before our thread reaches the arbiter. Our thread asked
+     * before that release, so it comes before the other process's next connection.
+     */
+    @Test
+    void aThreadThatAskedBeforeTheOtherProcessReleasedComesBeforeItsNextConnection() throws Exception {
+        SocketLockBackend backend = backend(Duration.ofSeconds(30));
+        afterAnotherProcessHadItsTurn(backend, "asked").release();
+        long askedAt = System.nanoTime();
+        SocketChannel other = connect(backend.socketPath("asked"));
+        assertGranted(other);
+        other.close();
+
+        LocalWaiter ours = backend.arbiter("asked").enqueueLocal(true, askedAt);
+        SocketChannel next = connect(backend.socketPath("asked"));
+
+        assertThat(ours.isGranted()).as("our thread, which asked first").isTrue();
+        next.configureBlocking(false);
+        assertThat(next.read(ByteBuffer.allocate(2))).as("bytes granted to the later connection").isZero();
+        backend.arbiter("asked").releaseSelf();
+        next.configureBlocking(true);
+        assertGranted(next);
+        next.close();
+    }
+
     @Test
     void aWaiterInTheBacklogComesBeforeAReacquireRightAfterRelease() throws Exception {
         SocketLockBackend backend = backend(Duration.ZERO);
