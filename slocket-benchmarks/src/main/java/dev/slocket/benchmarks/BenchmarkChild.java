@@ -4,6 +4,7 @@ import dev.slocket.LockRegistry;
 import dev.slocket.Slocket;
 import dev.slocket.socket.SocketLockOptions;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -18,14 +19,19 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The second process of {@link SocketBenchmark}. Roles:
  * <ul>
  * <li>{@code echo <socket>}: answers every byte on one connection with one byte.</li>
- * <li>{@code relay <socket> <holdNanos> <out>}: like {@code echo}, but spins {@code holdNanos}
- * before each answer, and writes "arrivedNanos answeredNanos" lines to {@code out}: the hand-over
- * floor of {@link SocketBenchmark}.</li>
+ * <li>{@code ping <socket> <warmUp> <count> <pauseNanos> <out>}: connects to an {@code echo} child,
+ * times {@code count} round trips of one byte after {@code warmUp} untimed ones, each after parking
+ * {@code pauseNanos} if that is not 0, and writes one duration per line to {@code out}.</li>
+ * <li>{@code relay <socket> <holdNanos> <criticalFile|-> <out>}: like {@code echo}, but before each
+ * answer spins {@code holdNanos} or reads and rewrites {@code criticalFile}, and writes
+ * "arrivedNanos answeredNanos" lines to {@code out}: the hand-over floors of
+ * {@link SocketBenchmark}.</li>
  * <li>{@code loop <socket|socket-spinning:<µs>|file|channel> <lockDir> <seconds> <holdNanos> <criticalFile|-> <warmUp>
  * <goFile> <out>}: takes one lock (a socket backend registry, with a spin wait of that many µs for
  * {@code socket-spinning:<µs>}; a file backend registry; or {@code FileChannel.lock} on one file) as
@@ -46,14 +52,21 @@ public final class BenchmarkChild {
         if (args[0].equals("echo")) {
             echo(Path.of(args[1]));
         }
+        else if (args[0].equals("ping")) {
+            ping(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), Long.parseLong(args[4]),
+                    Path.of(args[5]));
+        }
         else if (args[0].equals("relay")) {
-            relay(Path.of(args[1]), Long.parseLong(args[2]), Path.of(args[3]));
+            relay(Path.of(args[1]), Long.parseLong(args[2]), criticalFile(args[3]), Path.of(args[4]));
         }
         else {
             loop(args[1], Path.of(args[2]), Double.parseDouble(args[3]), Long.parseLong(args[4]),
-                    args[5].equals("-") ? null : Path.of(args[5]), Integer.parseInt(args[6]), Path.of(args[7]),
-                    Path.of(args[8]));
+                    criticalFile(args[5]), Integer.parseInt(args[6]), Path.of(args[7]), Path.of(args[8]));
         }
+    }
+
+    private static Path criticalFile(String arg) {
+        return arg.equals("-") ? null : Path.of(arg);
     }
 
     private static void echo(Path socket) throws Exception {
@@ -69,7 +82,30 @@ public final class BenchmarkChild {
         }
     }
 
-    private static void relay(Path socket, long holdNanos, Path out) throws Exception {
+    private static void ping(Path socket, int warmUp, int count, long pauseNanos, Path out) throws Exception {
+        long[] samples = new long[count];
+        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            ByteBuffer buffer = ByteBuffer.allocate(1);
+            for (int i = 0; i < warmUp + count; i++) {
+                if (pauseNanos > 0) {
+                    LockSupport.parkNanos(pauseNanos);
+                }
+                long start = System.nanoTime();
+                channel.write(buffer.clear().put((byte) 1).flip());
+                channel.read(buffer.clear());
+                if (i >= warmUp) {
+                    samples[i - warmUp] = System.nanoTime() - start;
+                }
+            }
+        }
+        try (PrintWriter writer = new PrintWriter(Files.newBufferedWriter(out))) {
+            for (long sample : samples) {
+                writer.println(sample);
+            }
+        }
+    }
+
+    private static void relay(Path socket, long holdNanos, Path criticalFile, Path out) throws Exception {
         int capacity = 1 << 20;
         long[] arrived = new long[capacity];
         long[] answered = new long[capacity];
@@ -81,7 +117,7 @@ public final class BenchmarkChild {
                 ByteBuffer buffer = ByteBuffer.allocate(1);
                 while (n < capacity && client.read(buffer.clear()) > 0) {
                     arrived[n] = System.nanoTime();
-                    spin(arrived[n], holdNanos);
+                    hold(arrived[n], holdNanos, criticalFile);
                     answered[n] = System.nanoTime();
                     client.write(buffer.flip());
                     n++;
@@ -95,8 +131,22 @@ public final class BenchmarkChild {
         }
     }
 
+    /**
+     * What a holder does: reads and rewrites {@code criticalFile} (a counter) if it is not
+     * {@code null}, else spins {@code holdNanos} from {@code since}.
+     */
+    static void hold(long since, long holdNanos, Path criticalFile) throws IOException {
+        if (criticalFile != null) {
+            long count = Long.parseLong(Files.readString(criticalFile, StandardCharsets.US_ASCII).trim());
+            Files.writeString(criticalFile, Long.toString(count + 1), StandardCharsets.US_ASCII);
+        }
+        else {
+            spin(since, holdNanos);
+        }
+    }
+
     /** Busy for {@code holdNanos} from {@code since}, as a holder that computes. */
-    static void spin(long since, long holdNanos) {
+    private static void spin(long since, long holdNanos) {
         while (System.nanoTime() - since < holdNanos) {
             Thread.onSpinWait();
         }
@@ -169,13 +219,7 @@ public final class BenchmarkChild {
                 calls[n] = System.nanoTime();
                 AutoCloseable lock = locks.acquire("loop");
                 acquired[n] = System.nanoTime();
-                if (criticalFile != null) {
-                    long count = Long.parseLong(Files.readString(criticalFile, StandardCharsets.US_ASCII).trim());
-                    Files.writeString(criticalFile, Long.toString(count + 1), StandardCharsets.US_ASCII);
-                }
-                else {
-                    spin(acquired[n], holdNanos);
-                }
+                hold(acquired[n], holdNanos, criticalFile);
                 released[n] = System.nanoTime();
                 lock.close();
                 if (acquired[n] - recordFrom >= 0) {

@@ -11,8 +11,14 @@ import java.util.concurrent.TimeUnit;
 record ChildProcess(Process process, Path log) {
 
     static ChildProcess start(Path work, String... args) throws IOException {
+        return start(work, List.of(), args);
+    }
+
+    /** @param prefix what the JVM's command line starts with, such as a {@link CpuPinning} */
+    static ChildProcess start(Path work, List<String> prefix, String... args) throws IOException {
         Path log = Files.createTempFile(work, "child-", ".log");
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-cp", System.getProperty("java.class.path"), BenchmarkChild.class.getName()));
         command.addAll(List.of(args));
         return new ChildProcess(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start(),

@@ -6,7 +6,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * What passing a message between two processes costs on this machine, without any lock: the
@@ -20,42 +19,42 @@ final class MessageFloors {
     /**
      * @param count how many round trips to time, after {@code warmUp} untimed ones
      * @param pauseNanos how long to park before each round trip
-     * @return the back-to-back round trip with an {@code echo} child
+     * @param pingPrefix the start of the timing child's command line ({@link CpuPinning#on}, or empty)
+     * @param echoPrefix the same for the child that answers
+     * @return the back-to-back round trip between a {@code ping} and an {@code echo} child
      */
-    static Stats roundTrip(Path work, int warmUp, int count, String label, long pauseNanos) throws Exception {
+    static Stats roundTrip(Path work, int warmUp, int count, String label, long pauseNanos, List<String> pingPrefix,
+            List<String> echoPrefix) throws Exception {
         Path socket = work.resolve(label + ".sock");
-        ChildProcess echo = ChildProcess.start(work, "echo", socket.toString());
+        Path times = work.resolve(label + ".times");
+        ChildProcess echo = ChildProcess.start(work, echoPrefix, "echo", socket.toString());
         echo.awaitLine("READY");
-        long[] samples = new long[count];
-        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-            ByteBuffer buffer = ByteBuffer.allocate(1);
-            for (int i = 0; i < warmUp + count; i++) {
-                if (pauseNanos > 0) {
-                    LockSupport.parkNanos(pauseNanos);
-                }
-                long start = System.nanoTime();
-                channel.write(buffer.clear().put((byte) 1).flip());
-                channel.read(buffer.clear());
-                if (i >= warmUp) {
-                    samples[i - warmUp] = System.nanoTime() - start;
-                }
-            }
-        }
+        ChildProcess ping = ChildProcess.start(work, pingPrefix, "ping", socket.toString(), Integer.toString(warmUp),
+                Integer.toString(count), Long.toString(pauseNanos), times.toString());
+        ping.awaitExit();
         echo.awaitExit();
+        long[] samples = Files.readAllLines(times).stream().mapToLong(Long::parseLong).toArray();
+        if (samples.length != count) {
+            throw new IllegalStateException("round trip " + label + " timed " + samples.length + " of " + count
+                    + ":\n" + Files.readString(ping.log()));
+        }
         return Stats.of(samples);
     }
 
     /**
      * The hand-over pattern of a lock taken in turns, without the lock: each process holds a byte
-     * for {@code holdNanos} (spinning) and passes it on while the other waits in {@code read}.
+     * (spinning {@code holdNanos}, or reading and rewriting {@code criticalFile} if that is not
+     * {@code null}) and passes it on while the other waits in {@code read}.
      *
      * @return the time of one pass, from the write in one process to the return from {@code read}
      *         in the other (one monotonic clock for both), both directions
      */
-    static Stats handOver(Path work, int warmUp, int count, long holdNanos) throws Exception {
-        Path socket = work.resolve("relay.sock");
-        Path childTimes = work.resolve("relay.times");
-        ChildProcess relay = ChildProcess.start(work, "relay", socket.toString(), Long.toString(holdNanos), childTimes.toString());
+    static Stats handOver(Path work, String label, int warmUp, int count, long holdNanos, Path criticalFile)
+            throws Exception {
+        Path socket = work.resolve(label + ".sock");
+        Path childTimes = work.resolve(label + ".times");
+        ChildProcess relay = ChildProcess.start(work, "relay", socket.toString(), Long.toString(holdNanos),
+                criticalFile == null ? "-" : criticalFile.toString(), childTimes.toString());
         relay.awaitLine("READY");
         int rounds = warmUp + count / 2;
         long[] passed = new long[rounds];
@@ -64,7 +63,7 @@ final class MessageFloors {
             ByteBuffer buffer = ByteBuffer.allocate(1);
             long got = System.nanoTime();
             for (int i = 0; i < rounds; i++) {
-                BenchmarkChild.spin(got, holdNanos);
+                BenchmarkChild.hold(got, holdNanos, criticalFile);
                 passed[i] = System.nanoTime();
                 channel.write(buffer.clear().put((byte) 1).flip());
                 channel.read(buffer.clear());

@@ -23,13 +23,17 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The socket backend beside its floors, in one run (DESIGN §7): {@code bind}+{@code close}+{@code unlink},
- * a Unix-socket round trip between two processes, the backend's uncontended acquire+release beside
+ * a Unix-socket round trip between two processes (where the scheduler puts them, and pinned to one
+ * CPU and to two with {@code taskset}: {@link CpuPinning}), one pass of a byte held 50 µs or held
+ * while a file is read and rewritten, the backend's uncontended acquire+release beside
  * its system calls alone; fairness and speed of 2 (and 4) processes looping on one lock for the
  * whole of each run, with holds of 0, 20 and 50 µs, reading and rewriting a file, and after a short
  * warm-up, each beside the file backend and {@code FileChannel.lock} ({@link ContendedRun}); the socket
@@ -63,6 +67,9 @@ public final class SocketBenchmark {
 
     private static final int SAMPLES = Integer.getInteger("samples", 20_000);
 
+    /** The run with a realistic critical section. */
+    private static final String REWRITE = "2 processes, read + rewrite a small file";
+
     /** How long each contended run lasts. */
     private static final double SECONDS = Double.parseDouble(System.getProperty("seconds", "3"));
 
@@ -79,13 +86,14 @@ public final class SocketBenchmark {
         Path work = Files.createTempDirectory("slb");
         Stats[] uncontended = uncontendedBesideBindFloor(work);
         double allocated = bytesPerUncontendedCycle(work);
-        Stats roundTripBefore = MessageFloors.roundTrip(work, WARM_UP, SAMPLES, "before", 0);
+        Optional<CpuPinning> pinning = CpuPinning.available();
+        Stats roundTripBefore = MessageFloors.roundTrip(work, WARM_UP, SAMPLES, "before", 0, List.of(), List.of());
         Map<String, ContendedRun[]> runs = new LinkedHashMap<>();
         for (long holdMicros : new long[] { 0, 20, 50 }) {
             runs.put("2 processes, hold " + holdMicros + " µs (spinning)",
                     contended(work, "h" + holdMicros, 2, TimeUnit.MICROSECONDS.toNanos(holdMicros), false, false));
         }
-        runs.put("2 processes, read + rewrite a small file", contended(work, "rw", 2, 0, true, false));
+        runs.put(REWRITE, contended(work, "rw", 2, 0, true, false));
         runs.put("2 processes, hold 0 µs, only 2,000 warm-up cycles", contended(work, "cold", 2, 0, false, true));
         Map<String, ContendedRun> spinning = new LinkedHashMap<>();
         for (long holdMicros : new long[] { 0, 20, 50 }) {
@@ -93,13 +101,23 @@ public final class SocketBenchmark {
                     SPINNING, 2, SECONDS, TimeUnit.MICROSECONDS.toNanos(holdMicros), null, WARM_UP,
                     ContendedRun.CONTENDED_WARM_UP_NANOS));
         }
-        spinning.put("2 processes, read + rewrite a small file", ContendedRun.of(work, "spin-rw", SPINNING, 2, SECONDS, 0,
+        spinning.put(REWRITE, ContendedRun.of(work, "spin-rw", SPINNING, 2, SECONDS, 0,
                 Files.writeString(work.resolve("spin-rw.count"), "0"), WARM_UP, ContendedRun.CONTENDED_WARM_UP_NANOS));
         ContendedRun four = ContendedRun.of(work, "four", "socket", 4, SECONDS, 0, null, WARM_UP,
                 ContendedRun.CONTENDED_WARM_UP_NANOS);
-        Stats roundTripAfter = MessageFloors.roundTrip(work, WARM_UP, SAMPLES, "after", 0);
-        Stats roundTripPaused = MessageFloors.roundTrip(work, WARM_UP, SAMPLES, "paused", TimeUnit.MICROSECONDS.toNanos(50));
-        Stats handOverFloor = MessageFloors.handOver(work, WARM_UP, SAMPLES, TimeUnit.MICROSECONDS.toNanos(50));
+        Stats roundTripAfter = MessageFloors.roundTrip(work, WARM_UP, SAMPLES, "after", 0, List.of(), List.of());
+        Stats roundTripPaused = MessageFloors.roundTrip(work, WARM_UP, SAMPLES, "paused",
+                TimeUnit.MICROSECONDS.toNanos(50), List.of(), List.of());
+        Optional<Stats> roundTripOneCpu = pinning.isEmpty() ? Optional.empty()
+                : Optional.of(MessageFloors.roundTrip(work, WARM_UP, SAMPLES, "one-cpu", 0,
+                        pinning.get().on(pinning.get().first()), pinning.get().on(pinning.get().first())));
+        Optional<Stats> roundTripTwoCpus = pinning.isEmpty() ? Optional.empty()
+                : Optional.of(MessageFloors.roundTrip(work, WARM_UP, SAMPLES, "two-cpus", 0,
+                        pinning.get().on(pinning.get().first()), pinning.get().on(pinning.get().second())));
+        Stats handOverFloor = MessageFloors.handOver(work, "relay", WARM_UP, SAMPLES, TimeUnit.MICROSECONDS.toNanos(50),
+                null);
+        Stats rewriteHandOverFloor = MessageFloors.handOver(work, "relay-rw", WARM_UP, SAMPLES, 0,
+                Files.writeString(work.resolve("relay-rw.count"), "0"));
         Map<String, Stats> steps = stepsBeyondTheFloor(work);
 
         System.out.println("| measurement | p50 / p90 / p99 (µs) | samples |");
@@ -108,12 +126,18 @@ public final class SocketBenchmark {
         row("uncontended acquire+release, backend SPI", uncontended[1]);
         row("uncontended acquire+release, `LockRegistry`", uncontended[2]);
         row("the backend's uncontended system calls alone, from a plain loop", uncontended[3]);
-        row("floor: Unix-socket round trip between two processes (before the contended runs)", roundTripBefore);
+        row("floor: Unix-socket round trip between two processes, where the scheduler puts them (before the"
+                + " contended runs)", roundTripBefore);
         row("floor: the same round trip (after the contended runs)", roundTripAfter);
         row("floor: the same round trip, each after a 50 µs pause", roundTripPaused);
+        roundTripOneCpu.ifPresent(stats -> row("floor: the same round trip, both processes on one CPU (`taskset`)", stats));
+        roundTripTwoCpus.ifPresent(stats -> row("floor: the same round trip, each process on a CPU of its own"
+                + " (`taskset`): **RT**", stats));
         row("floor: a byte passed back and forth between two processes, each holding it for 50 µs (spinning)"
                 + " before passing it on: one pass, write to the other's return from `read`", handOverFloor);
-        long roundTrip = Math.max(roundTripBefore.p50(), roundTripAfter.p50());
+        row("floor: the same, each reading and rewriting a small file before passing it on", rewriteHandOverFloor);
+        long roundTrip = roundTripTwoCpus.map(Stats::p50)
+                .orElse(Math.max(roundTripBefore.p50(), roundTripAfter.p50()));
         System.out.printf("%nuncontended p50 - the same system calls alone p50: %.1f µs (target <= 5)%n",
                 (uncontended[1].p50() - uncontended[3].p50()) / 1e3);
         System.out.printf("heap allocated per uncontended acquire+release (`LockRegistry`, the calling thread): %.0f"
@@ -126,21 +150,25 @@ public final class SocketBenchmark {
                 + " | overtaken |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         for (Map.Entry<String, ContendedRun[]> run : runs.entrySet()) {
+            long passFloor = (run.getKey().equals(REWRITE) ? rewriteHandOverFloor : handOverFloor).p50();
             for (int i = 0; i < MECHANISMS.length; i++) {
-                contendedRow(run.getKey(), MECHANISMS[i], run.getValue()[i], roundTrip, handOverFloor.p50());
+                contendedRow(run.getKey(), MECHANISMS[i], run.getValue()[i], roundTrip, passFloor);
             }
         }
         contendedRow("4 processes, hold 0 µs", "socket", four, roundTrip, handOverFloor.p50());
         for (Map.Entry<String, ContendedRun> run : spinning.entrySet()) {
-            contendedRow(run.getKey(), "socket, `spinWait` " + SPIN_WAIT_MICROS + " µs",
-                    run.getValue(), roundTrip, handOverFloor.p50());
+            contendedRow(run.getKey(), "socket, `spinWait` " + SPIN_WAIT_MICROS + " µs", run.getValue(), roundTrip,
+                    (run.getKey().equals(REWRITE) ? rewriteHandOverFloor : handOverFloor).p50());
         }
-        System.out.printf("%n(pass = the p50 of one pass of a byte held 50 µs, the hand-over floor, %.1f µs.)%n",
-                handOverFloor.p50() / 1e3);
-        System.out.printf("(RT = the larger back-to-back round-trip p50, %.1f µs. Targets: >= 95 %% to the other"
+        System.out.printf("%n(pass = the p50 of one pass of a byte held 50 µs, the hand-over floor, %.1f µs; in the"
+                + " rows that read and rewrite a file, of one pass of a byte after reading and rewriting it, %.1f"
+                + " µs.)%n", handOverFloor.p50() / 1e3, rewriteHandOverFloor.p50() / 1e3);
+        System.out.printf("(RT = %s, %.1f µs. Targets: >= 95 %% to the other"
                 + " process, shares 45-55 %%, handoff p50 <= 1.0 RT at 50 µs hold and <= 1.5 RT reading and"
                 + " rewriting a file, no waiter overtaken. \"... when one waited\": of the releases at which another"
                 + " process had called acquire; a handoff's gap counts only when the next holder had.)%n",
+                roundTripTwoCpus.isPresent() ? "the round-trip p50 with each process on a CPU of its own"
+                        : "the larger round-trip p50 where the scheduler put the processes (no `taskset` here)",
                 roundTrip / 1e3);
 
         System.out.printf("%n| system call(s) an uncontended acquire+release adds to the floor | p50 (µs) |%n|---|---|%n");
