@@ -2,10 +2,12 @@ package dev.slocket.spring.autoconfigure;
 
 import dev.slocket.LockRegistry;
 import dev.slocket.internal.LocalLockRegistry;
+import dev.slocket.spi.LockObserver;
 import dev.slocket.spring.metrics.LockMetrics;
 import dev.slocket.spring.metrics.LockObservations;
 
 import java.util.Map;
+import java.util.function.BiFunction;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
@@ -18,8 +20,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Micrometer meters and observations of the application's registries (meters tagged with the
- * {@code registry} id, see {@link SlocketRegistries}), when Micrometer is on the
+ * Micrometer meters and observations of the application's registries (meters and observations
+ * tagged with the {@code registry} id, see {@link SlocketRegistries}), when Micrometer is on the
  * class path and a {@link MeterRegistry} or {@link ObservationRegistry} exists. Only registries
  * built on {@link LocalLockRegistry} (every {@code Slocket} factory's) report waits and holds.
  */
@@ -40,16 +42,8 @@ public final class SlocketMetricsAutoConfiguration {
                 MeterRegistry meterRegistry, ObjectProvider<ObservationRegistry> observationRegistry) {
             // with observations, their meter handler times each wait: timing it here too would count it twice
             boolean timeWaits = observationRegistry.getIfAvailable() == null;
-            LockMetrics primary = null;
-            for (Map.Entry<String, LockRegistry> entry : SlocketRegistries.of(registry, beanFactory).entrySet()) {
-                // the meters of the further registries are registered here too; only the primary's is a bean
-                LockMetrics metrics = new LockMetrics(entry.getKey(), entry.getValue(), meterRegistry, timeWaits);
-                if (entry.getValue() instanceof LocalLockRegistry local) {
-                    local.addObserver(metrics);
-                }
-                primary = (primary != null) ? primary : metrics;
-            }
-            return primary;
+            return observeEach(registry, beanFactory,
+                    (id, each) -> new LockMetrics(id, each, meterRegistry, timeWaits));
         }
     }
 
@@ -61,13 +55,26 @@ public final class SlocketMetricsAutoConfiguration {
         @Bean
         LockObservations slocketLockObservations(LockRegistry registry, ListableBeanFactory beanFactory,
                 ObservationRegistry observationRegistry) {
-            LockObservations observations = new LockObservations(observationRegistry);
-            for (LockRegistry each : SlocketRegistries.of(registry, beanFactory).values()) {
-                if (each instanceof LocalLockRegistry local) {
-                    local.addObserver(observations);
-                }
-            }
-            return observations;
+            return observeEach(registry, beanFactory, (id, each) -> new LockObservations(id, observationRegistry));
         }
+    }
+
+    /**
+     * Gives every registry (the primary and each of {@code slocket.registries}) an observer of its
+     * own, which knows the registry's id; only the primary's becomes a bean.
+     *
+     * @return the primary's observer
+     */
+    private static <T extends LockObserver> T observeEach(LockRegistry primary, ListableBeanFactory beanFactory,
+            BiFunction<String, LockRegistry, T> observerOf) {
+        T primaryObserver = null;
+        for (Map.Entry<String, LockRegistry> entry : SlocketRegistries.of(primary, beanFactory).entrySet()) {
+            T observer = observerOf.apply(entry.getKey(), entry.getValue());
+            if (entry.getValue() instanceof LocalLockRegistry local) {
+                local.addObserver(observer);
+            }
+            primaryObserver = (primaryObserver != null) ? primaryObserver : observer;
+        }
+        return primaryObserver;
     }
 }

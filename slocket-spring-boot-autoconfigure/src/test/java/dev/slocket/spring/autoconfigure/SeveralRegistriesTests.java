@@ -15,7 +15,9 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -151,6 +153,21 @@ class SeveralRegistriesTests {
     }
 
     @Test
+    void withObservationsTheWaitTimerOfEachRegistryCarriesItsId() {
+        // the usual set-up of an application with Actuator: observations time the waits
+        socketPrimaryAndFileRegistry().withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .withUserConfiguration(ObservationsTimeWaits.class).run(context -> {
+                    context.getBean("slocket.registries.shared", LockRegistry.class).acquire("nightly", WAIT).release();
+                    context.getBean(LockRegistry.class).acquire("hourly", WAIT).release();
+                    MeterRegistry meters = context.getBean(MeterRegistry.class);
+                    assertThat(meters.get("slocket.lock.wait").tag("registry", "shared").tag("backend", "file")
+                            .tag("outcome", "acquired").timer().count()).isEqualTo(1);
+                    assertThat(meters.get("slocket.lock.wait").tag("registry", "primary").tag("backend", "socket")
+                            .tag("outcome", "acquired").timer().count()).isEqualTo(1);
+                });
+    }
+
+    @Test
     void aNamedS3RegistryBuildsItsOwnClient() throws Exception {
         S3ProxyServer server = S3ProxyServer.shared();
         runner.withPropertyValues("slocket.backend=memory", "slocket.registries.cloud.backend=s3",
@@ -167,6 +184,17 @@ class SeveralRegistriesTests {
                                 .isEmpty();
                     }
                 });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class ObservationsTimeWaits {
+
+        @Bean
+        ObservationRegistry observationRegistry(MeterRegistry meters) {
+            ObservationRegistry registry = ObservationRegistry.create();
+            registry.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
+            return registry;
+        }
     }
 
     @Configuration(proxyBeanMethods = false)
