@@ -37,7 +37,8 @@ public class ReportService {
         Instant startedAt = Instant.now();
         log.info("Building report {} under lock '{}' with fencing token {}", id, lock.name(), lock.fencingToken());
         Thread.sleep(workTime.toMillis());
-        log.info("Report {} built", id);
-        return new Report(id, lock.fencingToken(), ProcessHandle.current().pid(), startedAt, Instant.now());
+        Instant finishedAt = Instant.now();
+        log.info("Report {} built at {}", id, finishedAt);
+        return new Report(id, lock.fencingToken(), ProcessHandle.current().pid(), startedAt, finishedAt);
     }
 }
