@@ -8,6 +8,7 @@ import dev.slocket.s3.S3LockOptions;
 import dev.slocket.s3.S3ProxyServer;
 import dev.slocket.spring.actuate.LocksEndpoint;
 import dev.slocket.spring.actuate.SlocketHealthIndicator;
+import dev.slocket.spring.metrics.MeterTimedObservations;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,9 +16,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -156,7 +155,7 @@ class SeveralRegistriesTests {
     void withObservationsTheWaitTimerOfEachRegistryCarriesItsId() {
         // the usual set-up of an application with Actuator: observations time the waits
         socketPrimaryAndFileRegistry().withBean(MeterRegistry.class, SimpleMeterRegistry::new)
-                .withUserConfiguration(ObservationsTimeWaits.class).run(context -> {
+                .withUserConfiguration(MeterTimedObservations.class).run(context -> {
                     context.getBean("slocket.registries.shared", LockRegistry.class).acquire("nightly", WAIT).release();
                     context.getBean(LockRegistry.class).acquire("hourly", WAIT).release();
                     MeterRegistry meters = context.getBean(MeterRegistry.class);
@@ -184,17 +183,6 @@ class SeveralRegistriesTests {
                                 .isEmpty();
                     }
                 });
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    static class ObservationsTimeWaits {
-
-        @Bean
-        ObservationRegistry observationRegistry(MeterRegistry meters) {
-            ObservationRegistry registry = ObservationRegistry.create();
-            registry.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
-            return registry;
-        }
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -9,14 +9,10 @@ import java.time.Duration;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,7 +58,7 @@ class LockMetricsTests {
 
     @Test
     void withObservationsEachWaitIsTimedOnce() {
-        runner.withUserConfiguration(Observations.class).run(context -> {
+        runner.withUserConfiguration(MeterTimedObservations.class).run(context -> {
             MeterRegistry meters = context.getBean(MeterRegistry.class);
             LockRegistry registry = context.getBean(LockRegistry.class);
             for (int i = 0; i < 50; i++) {
@@ -73,16 +69,5 @@ class LockMetricsTests {
             assertThat(meters.find("slocket.lock.acquire").meters()).isEmpty();
             assertThat(meters.getMeters()).hasSizeLessThan(10);
         });
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    static class Observations {
-
-        @Bean
-        ObservationRegistry observationRegistry(MeterRegistry meters) {
-            ObservationRegistry registry = ObservationRegistry.create();
-            registry.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
-            return registry;
-        }
     }
 }
