@@ -7,26 +7,16 @@ import dev.slocket.socket.SocketLockOptions;
 import dev.slocket.spi.BackendLock;
 import dev.slocket.spi.Deadline;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * whole of each run, with holds of 0, 20 and 50 µs, reading and rewriting a file, and after a short
  * warm-up, each beside the file backend and {@code FileChannel.lock} ({@link ContendedRun}); the socket
  * backend once more at each hold with waiters that spin before they block ({@code spinWait}); and, one
- * by one, the system calls an uncontended acquire+release makes beyond the bind floor. Prints a
+ * by one, the system calls an uncontended acquire+release makes beyond the bind floor
+ * ({@link RuleSyscalls}). Prints a
  * Markdown report. The lock directories live under {@code java.io.tmpdir}. System properties
  * {@code seconds} (per contended run, default 3), {@code samples} and {@code warmUp} (default
  * 20,000 each) shorten a run; {@code contendedWarmUpSeconds} (default 5) is how long the processes
@@ -75,9 +66,6 @@ public final class SocketBenchmark {
 
     /** What each contended run is measured with, in this order. */
     private static final String[] MECHANISMS = { "socket", "file", "channel" };
-
-    /** The backend's default socket mode. */
-    private static final Set<PosixFilePermission> SOCKET_MODE = PosixFilePermissions.fromString("rw-------");
 
     private SocketBenchmark() {
     }
@@ -118,7 +106,7 @@ public final class SocketBenchmark {
                 null);
         Stats rewriteHandOverFloor = MessageFloors.handOver(work, "relay-rw", WARM_UP, SAMPLES, 0,
                 Files.writeString(work.resolve("relay-rw.count"), "0"));
-        Map<String, Stats> steps = stepsBeyondTheFloor(work);
+        Map<String, Stats> steps = RuleSyscalls.stepsBeyondTheFloor(work, WARM_UP, SAMPLES);
 
         System.out.println("| measurement | p50 / p90 / p99 (µs) | samples |");
         System.out.println("|---|---|---|");
@@ -268,149 +256,5 @@ public final class SocketBenchmark {
         }
         backend.close();
         return new Stats[] { Stats.of(samples[0]), Stats.of(samples[1]), Stats.of(samples[2]), Stats.of(samples[3]) };
-    }
-
-    /**
-     * The system calls of the backend's uncontended acquire+release, in its order, from a plain
-     * loop with no backend code: what any implementation that keeps the issue's rules pays at
-     * least (the rule behind each call is in {@link #stepsBeyondTheFloor}).
-     */
-    private static final class RuleSyscalls implements AutoCloseable {
-
-        private final Path socket;
-
-        private final Path rightsFile;
-
-        private final Path tokensFile;
-
-        private final FileChannel rights;
-
-        private final FileChannel tokens;
-
-        private final MappedByteBuffer slots;
-
-        RuleSyscalls(Path directory) throws IOException {
-            this.socket = directory.resolve("syscalls.sock");
-            this.rightsFile = directory.resolve("syscalls.rights");
-            this.tokensFile = directory.resolve("syscalls.tokens");
-            this.rights = openState(rightsFile);
-            this.tokens = openState(tokensFile);
-            this.slots = mapSlots(tokens);
-        }
-
-        void cycle() throws IOException {
-            stateIdentity();
-            FileLock arbiterRight = rights.tryLock(RIGHT, 1, false);
-            ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            server.bind(UnixDomainSocketAddress.of(socket), 511);
-            server.configureBlocking(false);
-            Object bound = identity(socket);
-            Files.setPosixFilePermissions(socket, SOCKET_MODE);
-            nextToken(tokens, slots);
-            if (server.accept() != null) {
-                throw new IllegalStateException("nobody else uses " + socket);
-            }
-            server.close();
-            // one unlink, as the backend does: Files.delete would lstat once more
-            if (bound.equals(identity(socket)) && !socket.toFile().delete()) {
-                throw new IOException("cannot delete " + socket);
-            }
-            arbiterRight.release();
-        }
-
-        /** The backend checks once per acquisition that the directory's state files are still the ones it opened. */
-        private void stateIdentity() throws IOException {
-            identity(rightsFile);
-            identity(tokensFile);
-        }
-
-        @Override
-        public void close() throws IOException {
-            rights.close();
-            tokens.close();
-        }
-    }
-
-    /** Where the loops take a name's right and counter slot: any byte and slot will do. */
-    private static final long RIGHT = 3 * 1234;
-
-    private static final long SLOT = 8 * 123;
-
-    private static FileChannel openState(Path file) throws IOException {
-        return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    }
-
-    private static Object identity(Path file) throws IOException {
-        return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-    }
-
-    /** The counters file mapped, as the backend maps it on a local file system. */
-    private static MappedByteBuffer mapSlots(FileChannel tokens) throws IOException {
-        return tokens.map(FileChannel.MapMode.READ_WRITE, 0, 4096L * Long.BYTES);
-    }
-
-    /** A fencing counter slot: byte-range lock, 8-byte load and store in the mapped file, unlock. */
-    private static void nextToken(FileChannel tokens, MappedByteBuffer slots) throws IOException {
-        try (FileLock slot = tokens.lock(SLOT, Long.BYTES, false)) {
-            long next = Math.max(slots.getLong((int) SLOT) + 1, System.currentTimeMillis() * 1000);
-            slots.putLong((int) SLOT, next);
-        }
-    }
-
-    /**
-     * What the backend does per uncontended cycle beyond {@code socket}+{@code bind}+{@code listen}+
-     * {@code close}+{@code lstat}+{@code unlink}, each step timed alone on a socket like the lock's.
-     */
-    private static Map<String, Stats> stepsBeyondTheFloor(Path work) throws Exception {
-        Path socket = work.resolve("steps.sock");
-        Map<String, Stats> steps = new LinkedHashMap<>();
-        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-                FileChannel sidecar = FileChannel.open(work.resolve("steps.owner"), StandardOpenOption.CREATE,
-                        StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            server.bind(UnixDomainSocketAddress.of(socket), 511);
-            steps.put("arbiter right in the shared rights file: byte-range lock + unlock (`fcntl` x2)",
-                    timed(() -> sidecar.tryLock(RIGHT, 1, false).release()));
-            // half of a round trip between the two modes: F_GETFL + F_SETFL
-            steps.put("non-blocking mode for the backlog check (`fcntl` x2)", timed(() -> {
-                server.configureBlocking(false);
-                server.configureBlocking(true);
-            }).half());
-            steps.put("identity of the bound socket (`lstat`)",
-                    timed(() -> Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)));
-            steps.put("socket mode 0600 (`chmod`)", timed(() -> Files.setPosixFilePermissions(socket, SOCKET_MODE)));
-            Path tokensFile = work.resolve("steps.tokens");
-            try (FileChannel tokens = openState(tokensFile)) {
-                steps.put("state files still the opened ones, once per acquisition (`lstat` x2)",
-                        timed(() -> {
-                            identity(work.resolve("steps.owner"));
-                            identity(tokensFile);
-                        }));
-                MappedByteBuffer slots = mapSlots(tokens);
-                steps.put("fencing counter slot: lock, store in the mapped file, unlock (`fcntl` x2)",
-                        timed(() -> nextToken(tokens, slots)));
-            }
-            server.configureBlocking(false);
-            steps.put("backlog check: `accept` that finds no waiter", timed(server::accept));
-        }
-        Files.delete(socket);
-        return steps;
-    }
-
-    /** One step of {@link #stepsBeyondTheFloor}. */
-    @FunctionalInterface
-    private interface Step {
-        void run() throws IOException;
-    }
-
-    private static Stats timed(Step step) throws IOException {
-        long[] samples = new long[SAMPLES];
-        for (int i = 0; i < WARM_UP + SAMPLES; i++) {
-            long start = System.nanoTime();
-            step.run();
-            if (i >= WARM_UP) {
-                samples[i - WARM_UP] = System.nanoTime() - start;
-            }
-        }
-        return Stats.of(samples);
     }
 }
