@@ -47,8 +47,17 @@ record CpuPinning(Path taskset, int first, int second) {
         return cpus.size() < 2 ? Optional.empty() : Optional.of(new CpuPinning(taskset.get(), cpus.get(0), cpus.get(1)));
     }
 
-    /** @return the command prefix that runs a child on {@code cpu} alone */
-    List<String> on(int cpu) {
+    /** @return the command prefix that runs a child on the first CPU alone */
+    List<String> onFirst() {
+        return on(first);
+    }
+
+    /** @return the command prefix that runs a child on the second CPU alone */
+    List<String> onSecond() {
+        return on(second);
+    }
+
+    private List<String> on(int cpu) {
         return List.of(taskset.toString(), "-c", Integer.toString(cpu));
     }
 }

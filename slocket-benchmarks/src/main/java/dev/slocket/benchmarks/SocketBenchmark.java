@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 
 /**
  * The socket backend beside its floors, in one run (DESIGN §7): {@code bind}+{@code close}+{@code unlink},
@@ -96,12 +97,15 @@ public final class SocketBenchmark {
         Stats roundTripAfter = MessageFloors.roundTrip(work, WARM_UP, SAMPLES, "after", 0, List.of(), List.of());
         Stats roundTripPaused = MessageFloors.roundTrip(work, WARM_UP, SAMPLES, "paused",
                 TimeUnit.MICROSECONDS.toNanos(50), List.of(), List.of());
-        Optional<Stats> roundTripOneCpu = pinning.isEmpty() ? Optional.empty()
-                : Optional.of(MessageFloors.roundTrip(work, WARM_UP, SAMPLES, "one-cpu", 0,
-                        pinning.get().on(pinning.get().first()), pinning.get().on(pinning.get().first())));
-        Optional<Stats> roundTripTwoCpus = pinning.isEmpty() ? Optional.empty()
-                : Optional.of(MessageFloors.roundTrip(work, WARM_UP, SAMPLES, "two-cpus", 0,
-                        pinning.get().on(pinning.get().first()), pinning.get().on(pinning.get().second())));
+        Optional<Stats> roundTripOneCpu = Optional.empty();
+        Optional<Stats> roundTripTwoCpus = Optional.empty();
+        if (pinning.isPresent()) {
+            CpuPinning cpus = pinning.get();
+            roundTripOneCpu = Optional.of(MessageFloors.roundTrip(work, WARM_UP, SAMPLES, "one-cpu", 0,
+                    cpus.onFirst(), cpus.onFirst()));
+            roundTripTwoCpus = Optional.of(MessageFloors.roundTrip(work, WARM_UP, SAMPLES, "two-cpus", 0,
+                    cpus.onFirst(), cpus.onSecond()));
+        }
         Stats handOverFloor = MessageFloors.handOver(work, "relay", WARM_UP, SAMPLES, TimeUnit.MICROSECONDS.toNanos(50),
                 null);
         Stats rewriteHandOverFloor = MessageFloors.handOver(work, "relay-rw", WARM_UP, SAMPLES, 0,
@@ -137,16 +141,18 @@ public final class SocketBenchmark {
                 + " | handoff p50 / p90 / p99 (µs) | handoff p50 / RT | handoff p50 / pass | longest wait (ms)"
                 + " | overtaken |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+        // the rows that read and rewrite a file compare with the pass that does the same
+        ToLongFunction<String> passFloor = run -> (run.equals(REWRITE) ? rewriteHandOverFloor : handOverFloor).p50();
         for (Map.Entry<String, ContendedRun[]> run : runs.entrySet()) {
-            long passFloor = (run.getKey().equals(REWRITE) ? rewriteHandOverFloor : handOverFloor).p50();
             for (int i = 0; i < MECHANISMS.length; i++) {
-                contendedRow(run.getKey(), MECHANISMS[i], run.getValue()[i], roundTrip, passFloor);
+                contendedRow(run.getKey(), MECHANISMS[i], run.getValue()[i], roundTrip,
+                        passFloor.applyAsLong(run.getKey()));
             }
         }
         contendedRow("4 processes, hold 0 µs", "socket", four, roundTrip, handOverFloor.p50());
         for (Map.Entry<String, ContendedRun> run : spinning.entrySet()) {
             contendedRow(run.getKey(), "socket, `spinWait` " + SPIN_WAIT_MICROS + " µs", run.getValue(), roundTrip,
-                    (run.getKey().equals(REWRITE) ? rewriteHandOverFloor : handOverFloor).p50());
+                    passFloor.applyAsLong(run.getKey()));
         }
         System.out.printf("%n(pass = the p50 of one pass of a byte held 50 µs, the hand-over floor, %.1f µs; in the"
                 + " rows that read and rewrite a file, of one pass of a byte after reading and rewriting it, %.1f"
